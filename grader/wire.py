@@ -1,0 +1,199 @@
+"""The wire format between the grader and its worker: plain data only.
+
+A frame is a small JSON header plus raw array bytes:
+
+    [u32 header length][u64 payload length][header JSON][payload]
+
+The header's "arrays" lists each array's dtype and shape, in payload order.
+Values travel as a tree of one-key JSON objects ({"array": i}, {"tuple": [...]},
+{"dict": [[key, value], ...]}, {"float": x}, ...). Anything else a submission
+returns becomes {"other": "<type name>"}: a name, never the object.
+
+Decoding never unpickles and never evaluates: dtypes come from a whitelist,
+arrays are rebuilt with numpy.frombuffer and copied into plain ndarrays, and
+sizes and nesting depth are bounded. This module is loaded by both sides (the
+worker imports it inside the sandbox), so it imports nothing from the grader.
+"""
+from __future__ import annotations
+
+import json
+import os
+import struct
+
+import numpy as np
+
+PREFIX = struct.Struct("<IQ")
+MAX_HEADER = 8 << 20  # bytes of JSON
+MAX_PAYLOAD = 256 << 20  # bytes of array data
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+MAX_TEXT = 2_000  # characters kept of any string
+ALLOWED_DTYPES = frozenset(
+    np.dtype(t).str for t in
+    ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+     "float16", "float32", "float64", "complex64", "complex128")
+)
+
+
+class WireError(Exception):
+    """A frame or value that does not follow the format."""
+
+
+class Opaque:
+    """Stands for a value the worker could not send as data (its type name only)."""
+
+    def __init__(self, type_name: str):
+        self.type_name = str(type_name)[:100]
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name}>"
+
+    def __eq__(self, other):
+        return isinstance(other, Opaque) and other.type_name == self.type_name
+
+    __hash__ = None
+
+
+# ---------------------------------------------------------------- encoding (either side)
+
+def encode(value) -> tuple[object, list[np.ndarray]]:
+    """Turn a value into (tree, arrays). Never raises: odd values become Opaque."""
+    arrays: list[np.ndarray] = []
+    count = [0]
+
+    def enc(v, depth):
+        count[0] += 1
+        if depth > MAX_DEPTH or count[0] > MAX_NODES:
+            return {"other": "structure too deep or too large"}
+        try:
+            if v is None:
+                return {"none": 1}
+            if isinstance(v, bool):
+                return {"bool": bool(v)}
+            if isinstance(v, np.ndarray):
+                return enc_array(v, "array")
+            if isinstance(v, np.generic):
+                return enc_array(np.asarray(v), "scalar")
+            if isinstance(v, int):
+                return {"int": int(v)} if abs(int(v)) < 2 ** 63 else {"other": "int"}
+            if isinstance(v, float):
+                return {"float": float(v)}
+            if isinstance(v, str):
+                return {"str": str(v)[:MAX_TEXT]}
+            if isinstance(v, (tuple, list)):
+                kind = "tuple" if isinstance(v, tuple) else "list"
+                return {kind: [enc(x, depth + 1) for x in list(v)]}
+            if isinstance(v, dict):
+                items = []
+                for k, x in list(v.items()):
+                    key = str(k)[:MAX_TEXT] if isinstance(k, str) else f"<{type(k).__name__} key>"
+                    items.append([key, enc(x, depth + 1)])
+                return {"dict": items}
+        except Exception:  # a hostile __len__, __iter__, items() ...
+            pass
+        return {"other": type(v).__name__}
+
+    def enc_array(v, kind):
+        a = np.array(np.ndarray.view(v, np.ndarray) if isinstance(v, np.ndarray) else v, copy=True, order="C")
+        if type(a) is not np.ndarray or a.dtype.str not in ALLOWED_DTYPES:
+            return {"other": f"ndarray of dtype {a.dtype}"}
+        arrays.append(a)
+        return {kind: len(arrays) - 1}
+
+    return enc(value, 0), arrays
+
+
+def pack(header: dict, arrays: list[np.ndarray] = ()) -> bytes:
+    header = dict(header, arrays=[{"dtype": a.dtype.str, "shape": list(a.shape)} for a in arrays])
+    head = json.dumps(header, allow_nan=True).encode()
+    payload = b"".join(a.tobytes() for a in arrays)
+    return PREFIX.pack(len(head), len(payload)) + head + payload
+
+
+def send(fd: int, header: dict, arrays: list[np.ndarray] = ()) -> None:
+    view = memoryview(pack(header, arrays))
+    while view:
+        view = view[os.write(fd, view):]
+
+
+# ---------------------------------------------------------------- decoding (trusted side)
+
+def frame_size(buffer: bytes) -> int | None:
+    """Total size of the first frame in buffer, or None if the prefix is incomplete."""
+    if len(buffer) < PREFIX.size:
+        return None
+    head_len, payload_len = PREFIX.unpack_from(buffer)
+    if head_len > MAX_HEADER or payload_len > MAX_PAYLOAD:
+        raise WireError(f"frame too large ({head_len} + {payload_len} bytes)")
+    return PREFIX.size + head_len + payload_len
+
+
+def unpack(frame: bytes) -> tuple[dict, list[np.ndarray]]:
+    """Parse one complete frame into (header, arrays); raise WireError if malformed."""
+    head_len, payload_len = PREFIX.unpack_from(frame)
+    try:
+        header = json.loads(frame[PREFIX.size:PREFIX.size + head_len])
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise WireError(f"header is not JSON: {exc}") from None
+    if not isinstance(header, dict) or not isinstance(header.get("arrays"), list):
+        raise WireError("header is not an object with an 'arrays' list")
+    payload = memoryview(frame)[PREFIX.size + head_len:]
+    arrays, offset = [], 0
+    for spec in header["arrays"]:
+        if not isinstance(spec, dict) or spec.get("dtype") not in ALLOWED_DTYPES:
+            raise WireError("array of a dtype that is not allowed")
+        shape = spec.get("shape")
+        if not isinstance(shape, list) or len(shape) > 32 or not all(
+                type(n) is int and 0 <= n < 2 ** 40 for n in shape):
+            raise WireError("array with an invalid shape")
+        dtype = np.dtype(spec["dtype"])
+        size = dtype.itemsize * int(np.prod(shape, dtype=np.int64))
+        if offset + size > len(payload):
+            raise WireError("array data shorter than announced")
+        arrays.append(np.frombuffer(payload[offset:offset + size], dtype=dtype).reshape(shape).copy())
+        offset += size
+    if offset != len(payload):
+        raise WireError("array data longer than announced")
+    return header, arrays
+
+
+def decode(tree, arrays: list[np.ndarray]):
+    """Rebuild a value from (tree, arrays): ndarrays, tuples, lists, dicts, numbers, Opaque."""
+    count = [0]
+
+    def dec(node, depth):
+        count[0] += 1
+        if depth > MAX_DEPTH + 1 or count[0] > MAX_NODES + 1:
+            raise WireError("value nested too deeply")
+        if not isinstance(node, dict) or len(node) != 1:
+            raise WireError("malformed value")
+        (kind, x), = node.items()
+        if kind in ("array", "scalar"):
+            if type(x) is not int or not 0 <= x < len(arrays):
+                raise WireError("bad array reference")
+            return arrays[x] if kind == "array" else arrays[x][()]
+        if kind == "none":
+            return None
+        if kind == "bool" and type(x) is bool:
+            return x
+        if kind == "int" and type(x) is int:
+            return x
+        if kind == "float" and type(x) in (int, float):
+            return float(x)
+        if kind == "str" and type(x) is str:
+            return x
+        if kind in ("tuple", "list") and type(x) is list:
+            items = [dec(v, depth + 1) for v in x]
+            return tuple(items) if kind == "tuple" else items
+        if kind == "dict" and type(x) is list:
+            out = {}
+            for pair in x:
+                if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str:
+                    raise WireError("malformed dict item")
+                out[pair[0]] = dec(pair[1], depth + 1)
+            return out
+        if kind == "other" and type(x) is str:
+            return Opaque(x)
+        raise WireError(f"unknown value kind {kind!r}")
+
+    return dec(tree, 0)

@@ -1,0 +1,207 @@
+"""The worker: the only place where student code runs.
+
+Started by `grader.sandbox` as `python worker.py REQUEST_FD REPLY_FD`, inside
+the sandbox when one is available. It imports nothing from the grader but the
+wire format (`wire.py`, copied beside it): the reference implementations and
+hidden expected values are never loaded here. Requests and replies are frames
+of plain data (see wire.py); the student's prints go to stdout/stderr, which
+the grader captures separately and caps.
+
+Requests:
+    {"op": "load", "helpers": src, "statements": [{"label", "line", "source"}], "audit": {...}}
+        -> {"errors": [{"label", "line", "type", "message"}]}
+    {"op": "call", "function": name, "args": tree, "black_box": name | null}
+        -> {"status": "ok" | "not_implemented" | "error" | "missing", "type", "message", "where",
+            "value": tree of [what it returned, its arguments after the call]}
+    While a call runs, the function may call the black-box cell function; each
+    such call is a frame {"op": "oracle", "function": name, "args": tree} to
+    the grader, answered with {"status": "ok", "result": tree} or an error.
+"""
+import builtins
+import linecache
+import os
+import sys
+import traceback
+import types
+
+import numpy as np
+
+import wire
+
+REQUEST_FD, REPLY_FD = int(sys.argv[1]), int(sys.argv[2])
+MESSAGE_LIMIT = 500
+
+
+class Reader:
+    """Reads whole frames from the grader."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.buffer = b""
+
+    def read(self):
+        while True:
+            size = wire.frame_size(self.buffer)
+            if size is not None and len(self.buffer) >= size:
+                frame, self.buffer = self.buffer[:size], self.buffer[size:]
+                return wire.unpack(frame)
+            chunk = os.read(self.fd, 1 << 20)
+            if not chunk:
+                raise EOFError
+            self.buffer += chunk
+
+
+reader = Reader(REQUEST_FD)
+namespace = {"__name__": "__main__", "__builtins__": builtins}
+
+
+def short(text):
+    text = str(text)
+    return text if len(text) <= MESSAGE_LIMIT else text[:MESSAGE_LIMIT] + "…"
+
+
+def describe_exception(exc):
+    """Type, message and the student's line where it happened (plain strings)."""
+    try:
+        message = short(exc)
+    except BaseException:
+        message = "(its message could not be shown)"
+    where = ""
+    try:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.startswith("<") and frame.filename != "<string>":
+                where = f"{frame.filename.strip('<>')}, line {frame.lineno}, in {frame.name}"
+                if frame.line:
+                    where += f": {short(frame.line.strip())}"
+                break
+    except BaseException:
+        pass
+    return {"type": type(exc).__name__, "message": message, "where": where}
+
+
+def install_helpers(source):
+    """The original course's `rnn_utils` module (sigmoid, softmax), from the grader's source."""
+    module = types.ModuleType("rnn_utils")
+    exec(compile(source, "<rnn_utils>", "exec"), module.__dict__)
+    sys.modules["rnn_utils"] = module
+
+
+def install_audit_hook(allowed_roots, forbidden_roots):
+    """Defence in depth where no OS sandbox runs: refuse sockets, processes,
+    signals, the grader package and files outside the allowed folders."""
+    allowed = tuple(os.path.realpath(p) for p in allowed_roots)
+    forbidden = tuple(os.path.realpath(p) for p in forbidden_roots)
+    refused = {"socket.__new__", "socket.connect", "socket.bind", "subprocess.Popen", "os.system",
+               "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "os.kill",
+               "os.killpg", "signal.pthread_kill", "ctypes.dlopen", "pty.spawn"}
+
+    def hook(event, args):
+        if event in refused:
+            raise PermissionError(f"not allowed while grading: {event}")
+        if event == "import" and str(args[0]).split(".")[0] == "grader":
+            raise ImportError("not allowed while grading: importing the grader")
+        if event == "open" and args and isinstance(args[0], (str, bytes)):
+            path = os.path.realpath(os.fsdecode(args[0]))
+            if path.startswith(forbidden) or not path.startswith(allowed):
+                raise PermissionError(f"not allowed while grading: opening {path}")
+
+    sys.addaudithook(hook)
+
+
+def load(header):
+    install_helpers(header["helpers"])
+    audit = header.get("audit")
+    if audit:
+        install_audit_hook(audit["allowed"], audit["forbidden"])
+    errors = []
+    for stmt in header["statements"]:
+        filename = f"<{stmt['label']}>"
+        text = "\n" * (stmt["line"] - 1) + stmt["source"]
+        linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+        try:
+            exec(compile(text, filename, "exec"), namespace)
+        except BaseException as exc:  # noqa: BLE001 - anything student code raises
+            errors.append({"label": stmt["label"], "line": stmt["line"], **describe_exception(exc)})
+    return {"errors": errors}, []
+
+
+def make_black_box(name):
+    """A stand-in for a cell function: the grader computes it, outside."""
+
+    def black_box(*args, **kwargs):
+        tree, arrays = wire.encode(list(args) + [kwargs])
+        wire.send(REPLY_FD, {"op": "oracle", "function": name, "args": tree}, arrays)
+        header, arrays = reader.read()
+        if header.get("status") != "ok":
+            raise RuntimeError(header.get("message", "the cell function failed"))
+        return wire.decode(header["result"], arrays)
+
+    black_box.__name__ = name
+    black_box.__qualname__ = name
+    return black_box
+
+
+def call(header, arrays):
+    name = header["function"]
+    function = namespace.get(name)
+    if not callable(function):
+        return {"status": "missing", "type": "", "message": "", "where": ""}, []
+    args = wire.decode(header["args"], arrays)
+    black_box = header.get("black_box")
+    saved = namespace.get(black_box, None)
+    if black_box:
+        namespace[black_box] = make_black_box(black_box)
+    try:
+        result = function(*args)
+        status = {"status": "ok"}
+    except NotImplementedError as exc:
+        result, status = None, {"status": "not_implemented", **describe_exception(exc)}
+    except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt, ... included
+        result, status = None, {"status": "error", **describe_exception(exc)}
+    finally:
+        if black_box:
+            if saved is None:
+                namespace.pop(black_box, None)
+            else:
+                namespace[black_box] = saved
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except BaseException:
+                pass
+    tree, out = wire.encode([result, list(args)])  # what it returned, and its arguments afterwards
+    return dict(status, value=tree), out
+
+
+def apply_limits():
+    """Memory, CPU and file-size limits, soft = hard, set before any student code runs."""
+    import resource
+
+    spec = os.environ.get("GRADER_WORKER_LIMITS", "")
+    for item in filter(None, spec.split(",")):
+        name, value = item.split("=")
+        limit = getattr(resource, name)
+        resource.setrlimit(limit, (int(value), int(value)))
+
+
+def main():
+    apply_limits()
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)  # student code must not read the grader's requests
+    while True:
+        try:
+            header, arrays = reader.read()
+        except EOFError:
+            return
+        op = header.get("op")
+        if op == "load":
+            reply, out = load(header)
+        elif op == "call":
+            reply, out = call(header, arrays)
+        else:
+            return
+        wire.send(REPLY_FD, reply, out)
+
+
+if __name__ == "__main__":
+    main()
