@@ -1,0 +1,103 @@
+"""Write solutions/rnn_lstm/public_cases.npz: the public cases of the self-checks.
+
+    python scripts/make_public_cases.py
+
+The cases come from the grader's own generator and reference
+(`grader.problems.make_case(..., label="public")`), on small shapes that keep
+n_x, n_a, n_y and m pairwise distinct, so a transposed product, a sum over the
+wrong axis or a `yt_pred` computed from the wrong state cannot pass by chance.
+The file holds plain float arrays only (no pickles): `selfcheck.py` reads it
+with `allow_pickle=False` and needs neither `grader` nor the reference.
+
+Layout: one array per leaf, named `<function>/<case>/<role>/<path>`, where
+role is `args` (the call's arguments), `expected` (the reference outputs by
+output name / gradient key) or `steps` (for sequence backward functions: what
+the cell function receives and returns at each time step, so the self-check
+can hand the sequence function a correct cell as a black box), `shape` holds
+(n_x, n_a, n_y, m, T_x). A path is made of `t<i>` (tuple item), `l<i>` (list
+item) and `k<key>` (dict key) segments.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from grader import reference  # noqa: E402
+from grader.problems import BY_NAME, DISPLAY_ORDER, Shape, make_case  # noqa: E402
+
+OUT = ROOT / "solutions" / "rnn_lstm" / "public_cases.npz"
+
+PUBLIC_SHAPES = (
+    Shape(n_x=3, n_a=5, n_y=2, m=4, T_x=3),
+    Shape(n_x=2, n_a=4, n_y=3, m=1, T_x=4),
+)
+
+
+def flatten(value, prefix: str, out: dict) -> None:
+    """Store the arrays of a nested tuple/list/dict under `prefix/<path>`."""
+    if isinstance(value, tuple):
+        for i, item in enumerate(value):
+            flatten(item, f"{prefix}/t{i}", out)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            flatten(item, f"{prefix}/l{i}", out)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            flatten(item, f"{prefix}/k{key}", out)
+    else:
+        out[prefix] = np.asarray(value, dtype=np.float64)
+
+
+def backward_steps(name: str, da: np.ndarray, caches) -> list[dict]:
+    """What the cell backward receives and returns at each step, in call order (t = T_x-1 .. 0)."""
+    cell_caches, _ = caches
+    n_a, m, T_x = da.shape
+    da_prev, dc_prev = np.zeros((n_a, m)), np.zeros((n_a, m))
+    steps = []
+    for t in reversed(range(T_x)):
+        da_next = da[:, :, t] + da_prev
+        if name == "rnn_backward":
+            grads = reference.rnn_cell_backward(da_next, cell_caches[t])
+            steps.append({"t": t, "da_next": da_next, "grads": grads})
+        else:
+            grads = reference.lstm_cell_backward(da_next, dc_prev, cell_caches[t])
+            steps.append({"t": t, "da_next": da_next, "dc_next": dc_prev, "grads": grads})
+            dc_prev = grads["dc_prev"]
+        da_prev = grads["da_prev"]
+    return steps
+
+
+def build() -> dict:
+    arrays: dict[str, np.ndarray] = {}
+    for name in DISPLAY_ORDER:
+        problem = BY_NAME[name]
+        for index, shape in enumerate(PUBLIC_SHAPES):
+            case = make_case(problem, index, shape, label="public")
+            prefix = f"{name}/{index}"
+            arrays[f"{prefix}/shape"] = np.array(
+                [shape.n_x, shape.n_a, shape.n_y, shape.m, shape.T_x], dtype=np.int64)
+            for arg_name, arg in zip(problem.args, case.args):
+                flatten(arg, f"{prefix}/args/{arg_name}", arrays)
+            for key, value in case.expected.items():
+                flatten(value, f"{prefix}/expected/{key}", arrays)
+            if problem.sequence and problem.direction == "backward":
+                for i, step in enumerate(backward_steps(name, *case.args)):
+                    flatten(step, f"{prefix}/steps/l{i}", arrays)
+    return arrays
+
+
+def main() -> None:
+    arrays = build()
+    # A fixed order and no timestamps: the file is the same every time it is made.
+    with open(OUT, "wb") as f:
+        np.savez_compressed(f, **dict(sorted(arrays.items())))
+    print(f"wrote {OUT.relative_to(ROOT)} ({len(arrays)} arrays, {OUT.stat().st_size} bytes)")
+
+
+if __name__ == "__main__":
+    main()
