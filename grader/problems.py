@@ -25,6 +25,13 @@ ATOL = 1e-7
 # scribbles over the cache corrupts the next step's gradients).
 INPUT_MUTATION_PENALTY = 0.1
 
+# What a cell's cache holds, in order (interfaces.md); a sequence's cache is
+# (list of the T_x cell caches, x).
+CELL_CACHE = {
+    "rnn": ("a_next", "a_prev", "xt", "parameters"),
+    "lstm": ("a_next", "c_next", "a_prev", "c_prev", "ft", "it", "cct", "ot", "xt", "parameters"),
+}
+
 RNN_PARAMETERS = ("Wax", "Waa", "Wya", "ba", "by")
 LSTM_PARAMETERS = ("Wf", "bf", "Wi", "bi", "Wc", "bc", "Wo", "bo", "Wy", "by")
 
@@ -130,6 +137,7 @@ class Case:
     shape: Shape
     args: tuple
     expected: dict = field(repr=False)  # output name / gradient key -> reference value
+    variants: dict = field(default_factory=dict, repr=False)  # mistake name -> its outputs (memo)
 
 
 def _rng(seed: int, *labels) -> np.random.Generator:

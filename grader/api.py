@@ -1,0 +1,231 @@
+"""The one entry point: grade(paths) -> Report.
+
+For each submission: read it (submission.py, no execution), start a worker
+behind the trust boundary (sandbox/), load the definitions there, call each
+graded function on the hidden cases, and score what comes back (checks.py)
+here, in the trusted process.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import inspect
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from . import reference, submission, wire
+from .checks import Outcome, diagnose, evaluate
+from .problems import DEFAULT_SEED, DISPLAY_ORDER, PROBLEMS, Case, Problem, hidden_cases
+from .results import FunctionResult, SubmissionResult
+from .sandbox import Launcher, Limits, WorkerFailure, WorkerSession, make_launcher
+
+MAX_ORACLE_CALLS = 10_000  # black-box cell calls allowed during one call
+HELPERS_SOURCE = inspect.getsource(reference.activations)
+COURSE_MODULES = {"public_tests", "test_utils", "outputs", "rnn_utils", "utils", "testCases",
+                  "testCases_v2", "test_cases"}
+
+
+@dataclass
+class Options:
+    timeout: float = 10.0  # seconds per call
+    memory: int = 2 << 30  # bytes of address space per worker
+    jobs: int | None = None  # parallel submissions (default: CPU count)
+    sandbox: str = "auto"  # "auto", "bwrap" or "none"
+    seed: int = DEFAULT_SEED
+
+
+@dataclass
+class Report:
+    results: list[SubmissionResult]
+    sandbox: str
+    elapsed: float
+    documents: dict[str, dict] = field(default_factory=dict)
+
+
+def file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+class Grader:
+    """Grades submissions one at a time; thread-safe (one worker per call)."""
+
+    def __init__(self, options: Options | None = None, launcher: Launcher | None = None):
+        self.options = options or Options()
+        limits = Limits(timeout=self.options.timeout, memory=self.options.memory)
+        self.launcher = launcher or make_launcher(self.options.sandbox, limits)
+        self.cases: dict[str, list[Case]] = {p.name: hidden_cases(p, self.options.seed) for p in PROBLEMS}
+        self.forbidden: list[str] = []  # folders the audit hook refuses (submissions, output)
+
+    def close(self) -> None:
+        self.launcher.close()
+
+    # ------------------------------------------------------------------ one submission
+    def grade_file(self, path: str | Path, name: str | None = None) -> SubmissionResult:
+        started = time.monotonic()
+        path = Path(path)
+        sub = submission.read(path, name)
+        result = SubmissionResult(name=sub.name, path=str(path), sandbox=self.launcher.level,
+                                  sandbox_description=self.launcher.description)
+        result.messages = list(sub.messages)
+        if sub.fatal:
+            result.messages.insert(0, sub.fatal)
+        session = WorkerSession(self.launcher)
+        try:
+            self._grade(sub, session, result)
+        finally:
+            session.close()
+            result.printed_bytes = session.output_total
+            result.printed = bytes(session.output).decode("utf-8", "replace")[:2000]
+        order = {n: i for i, n in enumerate(DISPLAY_ORDER)}
+        result.functions.sort(key=lambda f: order[f.name])
+        result.execution_time = time.monotonic() - started
+        return result
+
+    def _grade(self, sub: submission.Submission, session: WorkerSession, result: SubmissionResult):
+        load_problem = None
+        if sub.fatal is None and sub.functions:
+            load_problem = self._start(sub, session, result, first=True)
+        for problem in PROBLEMS:
+            cases = self.cases[problem.name]
+            if problem.name not in sub.functions:
+                why = sub.fatal or f"not found: the submission has no top-level `def {problem.name}(...)`"
+                result.functions.append(evaluate(problem, cases, [Outcome("missing", error=why)]))
+                continue
+            if load_problem is None and not session.running:
+                load_problem = self._start(sub, session, result, first=False)
+            if load_problem:
+                result.functions.append(evaluate(problem, cases, [Outcome("failure", error=load_problem)]))
+                continue
+            outcomes = self._run(problem, cases, sub, session)
+            result.functions.append(evaluate(problem, cases, outcomes, diagnose))
+
+    def _start(self, sub, session, result, first: bool) -> str | None:
+        """Start a worker and load the definitions; return why it failed, or None."""
+        header = {"op": "load", "helpers": HELPERS_SOURCE,
+                  "statements": [s.to_wire() for s in sub.statements],
+                  "audit": self.launcher.audit(self.forbidden)}
+        try:
+            session.start()
+            reply, _ = session.request(header, timeout=max(self.options.timeout, 5.0))
+        except (WorkerFailure, OSError) as exc:
+            session.close()
+            return f"could not load the submission's definitions: {getattr(exc, 'message', exc)}"
+        if first:
+            for err in reply.get("errors", [])[:20]:
+                result.messages.append(load_message(err))
+        return None
+
+    def _run(self, problem: Problem, cases: list[Case], sub, session: WorkerSession) -> list[Outcome]:
+        outcomes = []
+        for case in cases:
+            tree, arrays = wire.encode(list(case.args))
+            header = {"op": "call", "function": problem.name, "args": tree,
+                      "black_box": problem.black_box}
+            calls = [0]
+            try:
+                reply, data = session.request(header, arrays, on_oracle=self._oracle(problem, calls))
+            except WorkerFailure as exc:
+                what = "did not finish" if exc.kind == "timeout" else "stopped the worker"
+                outcomes.append(Outcome("failure", error=f"the call {what}: {exc.message}"))
+                break
+            outcome = self._outcome(reply, data, sub)
+            outcomes.append(outcome)
+            if outcome.status in ("not_implemented", "missing"):
+                break
+        return outcomes
+
+    def _outcome(self, reply: dict, data: list, sub) -> Outcome:
+        status = reply.get("status")
+        if status == "ok":
+            try:
+                result, args_after = wire.decode(reply.get("value"), data)
+            except (wire.WireError, TypeError, ValueError):
+                return Outcome("error", error="the worker sent back malformed data")
+            return Outcome("ok", result=result, args_after=args_after)
+        if status == "not_implemented":
+            return Outcome(status, error="not implemented yet (it raises NotImplementedError)")
+        if status == "missing":
+            return Outcome(status, error="not found: the definition did not load (see the messages above)")
+        return Outcome("error", error=error_message(reply, sub, self.options.memory))
+
+    def _oracle(self, problem: Problem, calls: list[int]) -> Callable:
+        """Answer the worker's calls of the black-box cell function with the reference."""
+        function = getattr(reference, problem.black_box) if problem.black_box else None
+
+        def answer(header: dict, arrays: list) -> tuple[dict, list]:
+            calls[0] += 1
+            if function is None or header.get("function") != problem.black_box:
+                return {"status": "error", "message": "no such cell function here"}, []
+            if calls[0] > MAX_ORACLE_CALLS:
+                return {"status": "error", "message": f"{problem.black_box} called too many times"}, []
+            try:
+                args = wire.decode(header.get("args"), arrays)
+                *positional, keywords = args
+                with np.errstate(all="ignore"):
+                    value = function(*positional, **keywords)
+            except Exception as exc:  # noqa: BLE001 - a bad argument from the submission
+                return {"status": "error", "message": (
+                    f"{problem.black_box} (the correct one, given to your function by the grader) "
+                    f"raised {type(exc).__name__}: {str(exc)[:200]}; check what your function passes it")}, []
+            tree, out = wire.encode(value)
+            return {"status": "ok", "result": tree}, out
+
+        return answer
+
+
+def load_message(err: dict) -> str:
+    where = err.get("where") or f"{err.get('label')}, line {err.get('line')}"
+    text = f"{where}: {err.get('type')}: {err.get('message')}"
+    module = str(err.get("message", "")).split("'")[1] if err.get("type") == "ModuleNotFoundError" and "'" in str(err.get("message")) else ""
+    if module.split(".")[0] in COURSE_MODULES:
+        return f"{where}: module `{module}` is not available while grading; the grader skipped this import"
+    return text + " (skipped; the rest of the submission was still loaded)"
+
+
+def error_message(reply: dict, sub, memory: int) -> str:
+    kind, message, where = reply.get("type", "Exception"), reply.get("message", ""), reply.get("where", "")
+    text = f"raised {kind}: {message}"
+    if where:
+        text += f" ({where})"
+    if kind == "NameError" and "'" in message:
+        name = message.split("'")[1]
+        if name in sub.scratch_names:
+            text += (f". `{name}` is set only by scratch/test code ({sub.scratch_names[name]}), which the "
+                     f"grader does not run: a graded function must get what it needs from its arguments")
+        elif name == "np":
+            text += ". Add `import numpy as np` at the top of the submission"
+    if kind == "MemoryError":
+        text += f" (the memory limit is {memory >> 20} MiB)"
+    if kind in ("SystemExit", "KeyboardInterrupt"):
+        text += " (the submission tried to stop the program; remove sys.exit/exit/quit calls)"
+    return text
+
+
+def grade(paths: list[str | Path], options: Options | None = None,
+          progress: Callable[[SubmissionResult], None] | None = None) -> Report:
+    """Grade every submission found under paths (files, or folders searched for .ipynb/.py)."""
+    options = options or Options()
+    started = time.monotonic()
+    files = submission.discover(paths)
+    grader = Grader(options)
+    grader.forbidden = [str(Path(p).resolve()) for p in paths]
+    try:
+        jobs = max(1, options.jobs or os.cpu_count() or 1)
+        results: list[SubmissionResult] = [None] * len(files)  # type: ignore[list-item]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(grader.grade_file, f, n): i for i, (f, n) in enumerate(files)}
+            for future in concurrent.futures.as_completed(futures):
+                results[futures[future]] = future.result()
+                if progress:
+                    progress(results[futures[future]])
+    finally:
+        grader.close()
+    return Report(results=results, sandbox=grader.launcher.level, elapsed=time.monotonic() - started)

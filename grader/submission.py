@@ -1,0 +1,280 @@
+"""Read a submission (.ipynb or .py) into the statements the worker may run.
+
+Nothing here executes student code. A submission is parsed with `ast`, cell by
+cell; only definitions are kept: imports, function and class definitions, and
+assignments of constant values. Everything else (prints, demos, test calls) is
+scratch code and is dropped; the names scratch code assigns are remembered so
+that a graded function relying on one can be told so. IPython magics and shell
+escapes are neutralised. Broken input never raises: it yields messages.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import GRADED_FUNCTIONS
+
+MAX_FILE_BYTES = 20 << 20
+MAX_CELL_CHARS = 1 << 20
+SUFFIXES = (".ipynb", ".py")
+
+
+@dataclass
+class Statement:
+    label: str  # "cell 4" or the file name
+    line: int  # first line within the cell/file
+    source: str
+
+    def to_wire(self) -> dict:
+        return {"label": self.label, "line": self.line, "source": self.source}
+
+
+@dataclass
+class Submission:
+    path: Path
+    name: str
+    statements: list[Statement] = field(default_factory=list)
+    functions: dict[str, str] = field(default_factory=dict)  # graded name -> where defined
+    scratch_names: dict[str, str] = field(default_factory=dict)  # name -> where scratch code sets it
+    messages: list[str] = field(default_factory=list)
+    fatal: str | None = None  # why nothing at all could be read
+
+
+# ------------------------------------------------------------------ magics
+
+_MAGIC_LINE = re.compile(r"^(\s*)(%|!)")
+_MAGIC_ASSIGN = re.compile(r"^(\s*)([\w\.\[\], ]+?)\s*=\s*[%!].*$")
+_HELP_LINE = re.compile(r"^(\s*)[\w\.]+\?\??\s*$")
+
+
+def neutralise_magics(source: str) -> str:
+    """Replace IPython magics, shell escapes and `x?` help lines with harmless Python."""
+    lines = source.split("\n")
+    if lines and lines[0].lstrip().startswith("%%"):
+        return ""  # a cell magic: the cell is not Python
+    out = []
+    for text in lines:
+        m = _MAGIC_ASSIGN.match(text)
+        if m:
+            out.append(f"{m.group(1)}{m.group(2)} = None")
+        elif _MAGIC_LINE.match(text) or _HELP_LINE.match(text):
+            indent = text[:len(text) - len(text.lstrip())]
+            out.append(indent + "pass")
+        else:
+            out.append(text)
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------------ what counts as a definition
+
+def _is_constant(node: ast.AST) -> bool:
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        return isinstance(node, ast.Name) or _is_constant(node.value)
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return all(_is_constant(e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(k is not None and _is_constant(k) for k in node.keys) and all(
+            _is_constant(v) for v in node.values)
+    if isinstance(node, ast.UnaryOp):
+        return _is_constant(node.operand)
+    if isinstance(node, ast.BinOp):
+        return _is_constant(node.left) and _is_constant(node.right)
+    return False
+
+
+def _is_definition(node: ast.stmt) -> bool:
+    if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
+                         ast.ClassDef)):
+        return True
+    if isinstance(node, ast.Assign):
+        return all(isinstance(t, ast.Name) for t in node.targets) and _is_constant(node.value)
+    if isinstance(node, ast.AnnAssign):
+        return isinstance(node.target, ast.Name) and node.value is not None and _is_constant(node.value)
+    return False
+
+
+def _assigned_names(node: ast.stmt) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+
+def _defined_name(node: ast.stmt) -> str | None:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node.name
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        return node.targets[0].id
+    return None
+
+
+# ------------------------------------------------------------------ parsing code
+
+def _segment(lines: list[str], node: ast.stmt) -> tuple[str, int]:
+    """The statement's whole lines (decorators included) and its first line number."""
+    first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+    return "\n".join(lines[first - 1:node.end_lineno]), first
+
+
+def _parse_chunks(source: str, label: str, messages: list[str]) -> list[tuple[ast.stmt, str, int]]:
+    """Top-level statements of source as (node, text, first line). A chunk that does
+    not parse is skipped with a message; the rest of the cell still counts."""
+    try:
+        tree = ast.parse(source)
+        lines = source.split("\n")
+        return [(n, *_segment(lines, n)) for n in tree.body]
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        pass
+    # Salvage: split at lines that start a new top-level statement and parse each piece.
+    lines = source.split("\n")
+    starts = [i for i, t in enumerate(lines) if t and not t[0].isspace() and not t.startswith(("#", ")", "]", "}"))]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    pieces, out = [], []
+    for a, b in zip(starts, starts[1:] + [len(lines)]):
+        pieces.append((a, "\n".join(lines[a:b])))
+    # merge decorators / continuation lines with what follows them by trying growing pieces
+    i = 0
+    while i < len(pieces):
+        first, text = pieces[i]
+        j = i
+        while True:
+            try:
+                tree = ast.parse(text)
+                break
+            except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+                if j + 1 < len(pieces) and j - i < 8:
+                    j += 1
+                    text = text + "\n" + pieces[j][1]
+                    continue
+                err_line = getattr(exc, "lineno", None) or 1
+                detail = getattr(exc, "msg", None) or type(exc).__name__
+                messages.append(f"{label}: syntax error at line {first + err_line} ({detail}); "
+                                f"the code from line {first + 1} to {first + len(pieces[i][1].split(chr(10)))} was skipped")
+                tree = None
+                j = i
+                break
+        if tree is not None:
+            piece_lines = text.split("\n")
+            for n in tree.body:
+                seg, at = _segment(piece_lines, n)
+                out.append((n, seg, first + at))
+            i = j + 1
+        else:
+            i += 1
+    return out
+
+
+def _add_code(sub: Submission, source: str, label: str) -> None:
+    if len(source) > MAX_CELL_CHARS:
+        sub.messages.append(f"{label}: longer than {MAX_CELL_CHARS} characters; skipped")
+        return
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        source = neutralise_magics(source)
+    for node, text, line in _parse_chunks(source, label, sub.messages):
+        if _is_definition(node):
+            sub.statements.append(Statement(label, line, text))
+            name = _defined_name(node)
+            if name in GRADED_FUNCTIONS:
+                sub.functions[name] = label
+        else:
+            for name in _assigned_names(node):
+                sub.scratch_names.setdefault(name, label)
+
+
+# ------------------------------------------------------------------ files
+
+def _cell_source(cell) -> str:
+    src = cell.get("source", cell.get("input", ""))
+    if isinstance(src, list):
+        src = "".join(s for s in src if isinstance(s, str))
+    return src if isinstance(src, str) else ""
+
+
+def _is_instructor_test(cell) -> bool:
+    meta = cell.get("metadata")
+    nb = meta.get("nbgrader") if isinstance(meta, dict) else None
+    return isinstance(nb, dict) and nb.get("grade") is True and not nb.get("solution")
+
+
+def _notebook_cells(data, sub: Submission) -> list:
+    if not isinstance(data, dict):
+        raise ValueError("the file is JSON but not a notebook (expected an object with 'cells')")
+    major = data.get("nbformat")
+    if major == 3 or (major is None and "worksheets" in data):
+        sheets = data.get("worksheets")
+        if not isinstance(sheets, list):
+            raise ValueError("nbformat 3 notebook without a 'worksheets' list")
+        return [c for ws in sheets if isinstance(ws, dict) for c in (ws.get("cells") or [])
+                if isinstance(c, dict)]
+    if major not in (4, None):
+        sub.messages.append(f"notebook format {major!r} is not 4; read as far as possible")
+    cells = data.get("cells")
+    if not isinstance(cells, list):
+        raise ValueError("the notebook has no 'cells' list")
+    return [c for c in cells if isinstance(c, dict)]
+
+
+def read(path: str | Path, name: str | None = None) -> Submission:
+    """Read a submission file. Never raises; problems become messages or `fatal`."""
+    path = Path(path)
+    sub = Submission(path=path, name=name or path.name)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        sub.fatal = f"could not read the file: {exc.strerror or exc}"
+        return sub
+    if len(raw) > MAX_FILE_BYTES:
+        sub.fatal = f"the file is larger than {MAX_FILE_BYTES >> 20} MiB; nothing was graded"
+        return sub
+    text = raw.decode("utf-8", errors="replace")
+    if "\ufffd" in text and b"\xef\xbf\xbd" not in raw:
+        sub.messages.append("the file is not valid UTF-8; undecodable bytes were replaced")
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+        sub.messages.append("the file contains NUL bytes; they were removed")
+    if path.suffix.lower() == ".ipynb":
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            sub.fatal = f"the notebook is not valid JSON ({str(exc)[:120]}); was it saved completely?"
+            return sub
+        try:
+            cells = _notebook_cells(data, sub)
+        except ValueError as exc:
+            sub.fatal = str(exc)
+            return sub
+        if not cells:
+            sub.fatal = "the notebook has no cells"
+            return sub
+        for index, cell in enumerate(cells, start=1):
+            if cell.get("cell_type") != "code" or _is_instructor_test(cell):
+                continue
+            _add_code(sub, _cell_source(cell), f"cell {index}")
+    else:
+        _add_code(sub, text, path.name)
+    if not sub.functions and sub.fatal is None:
+        sub.messages.append("no graded function was found: define " + ", ".join(GRADED_FUNCTIONS)
+                            + " at the top level of a code cell (or of the .py file)")
+    return sub
+
+
+def discover(paths: list[str | Path]) -> list[tuple[Path, str]]:
+    """Expand paths into (file, name) pairs: a file is itself; a folder gives every
+    .ipynb/.py below it (hidden folders and checkpoints skipped), named by its
+    path relative to the folder."""
+    found: list[tuple[Path, str]] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p)
+                if f.is_file() and f.suffix.lower() in SUFFIXES and not any(
+                        part.startswith(".") or part == "__pycache__" for part in rel.parts):
+                    found.append((f, rel.as_posix()))
+        else:
+            found.append((p, p.name))
+    return found
