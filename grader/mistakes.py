@@ -293,8 +293,8 @@ CATALOGUE: tuple[Mistake, ...] = (
             "missing from dz = da_next * (1 - a_next**2).",
             _rnn_cell_back_no_tanh_derivative),
     Mistake("rnn_cell_backward", "tanh-derivative-of-a-next", _RNN_CELL_GRADS,
-            "Every gradient is slightly off, as if the tanh derivative were 1 - tanh(a_next)**2: "
-            "`a_next` already is the tanh, so the factor is 1 - a_next**2.",
+            "Every gradient is off as if the tanh derivative were 1 - tanh(a_next)**2: `a_next` "
+            "already is the tanh, so the factor is 1 - a_next**2.",
             _rnn_cell_back_tanh_of_a_next),
     # lstm_cell_backward
     Mistake("lstm_cell_backward", "weight-slices-swapped", ("dxt", "da_prev"),
@@ -324,13 +324,13 @@ CATALOGUE: tuple[Mistake, ...] = (
             _lstm_cell_back_dc_prev_short),
     # rnn_forward
     Mistake("rnn_forward", "a0-fed-to-every-step", ("a", "y_pred", "caches"),
-            "Only the first time step is right: every step seems to start from `a0`; each step "
-            "should receive the previous step's `a_next`.",
+            "`a` is right at the first time step only: every step seems to start from `a0`; each "
+            "step should receive the previous step's `a_next`.",
             _rnn_forward_a0_every_step),
     # lstm_forward
     Mistake("lstm_forward", "a0-fed-to-every-step", ("a", "y", "c", "caches"),
-            "Only the first time step is right: every step seems to start from `a0`; each step "
-            "should receive the previous step's `a_next` (and `c_next`).",
+            "`a` is right at the first time step only: every step seems to start from `a0`; each "
+            "step should receive the previous step's `a_next` (and `c_next`).",
             _lstm_forward_a0_every_step),
     # rnn_backward
     Mistake("rnn_backward", "upstream-da-missing", _RNN_GRADS,
@@ -338,8 +338,8 @@ CATALOGUE: tuple[Mistake, ...] = (
             "step t it should receive da[:, :, t] + da_prev.",
             _backward_variant("rnn", upstream=False)),
     Mistake("rnn_backward", "da-prev-not-propagated", _RNN_GRADS,
-            "Only the last step's gradients are right: `da_prev` is not carried back in time; at "
-            "step t the cell should receive da[:, :, t] + the da_prev of step t+1.",
+            "`dx` is right at the last step only: `da_prev` is not carried back in time; at step t "
+            "the cell should receive da[:, :, t] + the da_prev of step t+1.",
             _backward_variant("rnn", propagate_a=False)),
     Mistake("rnn_backward", "gradients-overwritten", ("dWax", "dWaa", "dba"),
             "`dx` and `da0` are right but the parameter gradients hold one step only: they are "
@@ -355,9 +355,8 @@ CATALOGUE: tuple[Mistake, ...] = (
             "step t it should receive da[:, :, t] + da_prev.",
             _backward_variant("lstm", upstream=False)),
     Mistake("lstm_backward", "state-gradients-not-propagated", _LSTM_GRADS,
-            "Only the last step's gradients are right, as in an old published expected output: "
-            "`da_prev` and `dc_prev` are not carried back in time; step t should receive "
-            "da[:, :, t] + da_prev and, as dc_next, the dc_prev of step t+1.",
+            "`dx` is right at the last step only, as in an old published expected output: `da_prev` "
+            "and `dc_prev` are not carried back; step t gets da[:, :, t] + da_prev, dc_next = dc_prev.",
             _backward_variant("lstm", propagate_a=False, propagate_c=False)),
     Mistake("lstm_backward", "dc-prev-not-propagated", _LSTM_GRADS,
             "The gradients match a pass that carries `da_prev` back but not `dc_prev`: each step's "
