@@ -342,11 +342,11 @@ CATALOGUE: tuple[Mistake, ...] = (
             "the cell should receive da[:, :, t] + the da_prev of step t+1.",
             _backward_variant("rnn", propagate_a=False)),
     Mistake("rnn_backward", "gradients-overwritten", ("dWax", "dWaa", "dba"),
-            "`dx` and `da0` are right but the parameter gradients hold one step only: they are "
+            "`dx` and `da0` are right but `dWax`, `dWaa`, `dba` hold one step only: they are "
             "overwritten at each step instead of summed over time (+=).",
             _backward_variant("rnn", accumulate=False)),
     Mistake("rnn_backward", "time-walked-forwards", _RNN_GRADS,
-            "The gradients match a loop from t = 0 upwards: a backward pass walks time in reverse, "
+            "Every gradient matches a loop from t = 0 upwards: a backward pass walks time in reverse, "
             "from T_x - 1 down to 0.",
             _backward_variant("rnn", reverse=False)),
     # lstm_backward
@@ -359,15 +359,15 @@ CATALOGUE: tuple[Mistake, ...] = (
             "and `dc_prev` are not carried back; step t gets da[:, :, t] + da_prev, dc_next = dc_prev.",
             _backward_variant("lstm", propagate_a=False, propagate_c=False)),
     Mistake("lstm_backward", "dc-prev-not-propagated", _LSTM_GRADS,
-            "The gradients match a pass that carries `da_prev` back but not `dc_prev`: each step's "
+            "Every gradient matches a pass that carries `da_prev` back but not `dc_prev`: each step's "
             "dc_next should be the dc_prev of step t+1, not zero.",
             _backward_variant("lstm", propagate_c=False)),
     Mistake("lstm_backward", "gradients-overwritten", LSTM_PARAM_GRADS,
-            "`dx` and `da0` are right but the parameter gradients hold one step only: they are "
+            "`dx` and `da0` are right but the dW and db gradients hold one step only: they are "
             "overwritten at each step instead of summed over time (+=).",
             _backward_variant("lstm", accumulate=False)),
     Mistake("lstm_backward", "time-walked-forwards", _LSTM_GRADS,
-            "The gradients match a loop from t = 0 upwards: a backward pass walks time in reverse, "
+            "Every gradient matches a loop from t = 0 upwards: a backward pass walks time in reverse, "
             "from T_x - 1 down to 0.",
             _backward_variant("lstm", reverse=False)),
 )

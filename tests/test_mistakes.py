@@ -1,0 +1,181 @@
+"""Is grader/mistakes.py a trustworthy catalogue of known mistakes?
+
+For every entry, on every hidden case of grader.problems: the variant returns
+the reference's structure; the outputs it changes (compared as the grader
+compares them, numpy.allclose with problems.RTOL / problems.ATOL) are exactly
+its `outputs` — every listed output differs from the reference on at least
+one hidden case, every other output equals it on all cases. Cell mistakes
+must show on every case; a sequence mistake may be invisible on the T_x = 1
+case (nothing to propagate, sum or reorder) but must show on every T_x > 1 case.
+"""
+import copy
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from grader import mistakes, problems  # noqa: E402
+from grader.mistakes import CATALOGUE, Mistake, for_function  # noqa: E402
+
+IDS = [f"{m.function}:{m.name}" for m in CATALOGUE]
+
+# The mistakes this catalogue must know (function, name).
+REQUIRED = {
+    ("lstm_cell_forward", "tanh-missing-on-cell-state"),
+    ("lstm_cell_forward", "concat-order-swapped"),
+    ("lstm_cell_backward", "weight-slices-swapped"),
+    ("lstm_cell_forward", "update-gate-missing"),
+    ("rnn_cell_forward", "softmax-over-batch-axis"),
+    ("lstm_cell_forward", "softmax-over-batch-axis"),
+    ("rnn_cell_forward", "yt-pred-from-a-prev"),
+    ("rnn_forward", "a0-fed-to-every-step"),
+    ("lstm_forward", "a0-fed-to-every-step"),
+    ("rnn_backward", "upstream-da-missing"),
+    ("lstm_backward", "upstream-da-missing"),
+    ("rnn_backward", "da-prev-not-propagated"),
+    ("lstm_backward", "state-gradients-not-propagated"),
+    ("rnn_backward", "gradients-overwritten"),
+    ("lstm_backward", "gradients-overwritten"),
+    ("rnn_backward", "time-walked-forwards"),
+    ("lstm_backward", "time-walked-forwards"),
+    ("rnn_cell_backward", "tanh-derivative-missing"),
+    ("rnn_cell_backward", "tanh-derivative-of-a-next"),
+    ("lstm_cell_backward", "old-erratum-dcct"),
+}
+
+
+def leaves(obj, path=()):
+    """(path, leaf) pairs of nested tuples/lists/dicts, in order."""
+    if isinstance(obj, dict):
+        for k in obj:
+            yield from leaves(obj[k], path + (k,))
+    elif isinstance(obj, (list, tuple)):
+        for i, item in enumerate(obj):
+            yield from leaves(item, path + (i,))
+    else:
+        yield path, obj
+
+
+def same_structure(a, b) -> bool:
+    la, lb = list(leaves(a)), list(leaves(b))
+    return ([p for p, _ in la] == [p for p, _ in lb]
+            and all(np.shape(x) == np.shape(y) for (_, x), (_, y) in zip(la, lb)))
+
+
+def accepted(got, want) -> bool:
+    """Would the grader accept `got` for `want`? allclose(rtol=RTOL, atol=ATOL) on every leaf."""
+    return same_structure(got, want) and all(
+        np.allclose(x, y, rtol=problems.RTOL, atol=problems.ATOL)
+        for (_, x), (_, y) in zip(leaves(got), leaves(want)))
+
+
+def by_output(problem, result) -> dict:
+    return dict(result) if problem.returns_dict else dict(zip(problem.outputs, result))
+
+
+def changed_outputs(mistake: Mistake, case) -> tuple:
+    problem = problems.BY_NAME[mistake.function]
+    got = by_output(problem, mistake.variant(*case.args))
+    return tuple(k for k in problem.outputs if not accepted(got[k], case.expected[k]))
+
+
+HIDDEN = {p.name: problems.hidden_cases(p) for p in problems.PROBLEMS}
+
+
+def test_catalogue_has_the_required_mistakes():
+    """Does the catalogue know every mistake the course has seen students make?"""
+    have = {(m.function, m.name) for m in CATALOGUE}
+    assert REQUIRED <= have, sorted(REQUIRED - have)
+
+
+def test_entries_are_well_formed():
+    """Is every entry a graded function's, uniquely named within it, listing real outputs in the rubric's order?"""
+    seen = set()
+    for m in CATALOGUE:
+        assert isinstance(m, Mistake)
+        assert m.function in problems.BY_NAME, m.function
+        assert (m.function, m.name) not in seen, m.name
+        seen.add((m.function, m.name))
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", m.name), m.name
+        order = problems.BY_NAME[m.function].outputs
+        assert m.outputs and set(m.outputs) <= set(order), m.outputs
+        assert list(m.outputs) == [k for k in order if k in m.outputs]
+        assert callable(m.variant)
+
+
+def test_for_function_partitions_the_catalogue():
+    """Does for_function return each function's mistakes in catalogue order, every graded function having some, and () otherwise?"""
+    collected = []
+    for name in problems.GRADED_FUNCTIONS:
+        found = for_function(name)
+        assert isinstance(found, tuple) and found, name
+        assert all(m.function == name for m in found)
+        assert list(found) == [m for m in CATALOGUE if m.function == name]
+        collected.extend(found)
+    assert len(collected) == len(CATALOGUE)
+    assert for_function("no_such_function") == ()
+
+
+@pytest.mark.parametrize("mistake", CATALOGUE, ids=IDS)
+def test_hint_is_short_and_reveals_no_value(mistake):
+    """Is the hint one short line, ending with a full stop, with no numeric value that could come from a hidden case?"""
+    hint = mistake.hint
+    assert "\n" not in hint and hint == hint.strip()
+    assert 40 <= len(hint) <= 200, len(hint)
+    assert hint.endswith(".")
+    assert not re.search(r"\d\.\d|\de[-+]?\d", hint), hint
+    # Names the symptom: an output of the function (wrong, or right by contrast), or "every".
+    outputs = problems.BY_NAME[mistake.function].outputs
+    assert any(f"`{o}`" in hint for o in outputs) or hint.startswith("Every"), hint
+
+
+@pytest.mark.parametrize("mistake", CATALOGUE, ids=IDS)
+def test_variant_changes_exactly_its_outputs(mistake):
+    """On the hidden cases, does the variant change exactly the outputs it lists (each on some case, nothing else on any)?"""
+    problem = problems.BY_NAME[mistake.function]
+    union = set()
+    for case in HIDDEN[mistake.function]:
+        args_before = copy.deepcopy(case.args)
+        result = mistake.variant(*case.args)
+        assert accepted(case.args, args_before), "the variant modified its inputs"
+        assert same_structure(by_output(problem, result), case.expected), "structure differs"
+        changed = changed_outputs(mistake, case)
+        assert set(changed) <= set(mistake.outputs), (case.shape, changed)
+        if not problem.sequence or case.shape.T_x > 1:
+            assert changed == mistake.outputs, (case.shape, changed)
+        union |= set(changed)
+    assert union == set(mistake.outputs)
+
+
+@pytest.mark.parametrize("function", problems.GRADED_FUNCTIONS)
+def test_mistakes_of_a_function_are_distinguishable(function):
+    """Can the grader tell any two mistakes of one function apart on the hidden cases (or would two hints fit one output)?"""
+    entries = for_function(function)
+    outputs = {m.name: [by_output(problems.BY_NAME[function], m.variant(*c.args))
+                        for c in HIDDEN[function]] for m in entries}
+    for i, a in enumerate(entries):
+        for b in entries[i + 1:]:
+            assert not all(accepted(x, y) for x, y in zip(outputs[a.name], outputs[b.name])), (a.name, b.name)
+
+
+def test_sequence_variants_call_the_reference_cells(monkeypatch):
+    """Do the sequence variants go through the reference cell functions (as the grader's black box does)?"""
+    calls = []
+    for cell in ("rnn_cell_forward", "lstm_cell_forward", "rnn_cell_backward", "lstm_cell_backward"):
+        original = getattr(mistakes, cell)
+
+        def spy(*args, _original=original, _name=cell):
+            calls.append(_name)
+            return _original(*args)
+        monkeypatch.setattr(mistakes, cell, spy)
+    for m in CATALOGUE:
+        if problems.BY_NAME[m.function].sequence:
+            calls.clear()
+            case = HIDDEN[m.function][0]
+            m.variant(*case.args)
+            assert calls and set(calls) == {problems.BY_NAME[m.function].black_box}, m.name
+            assert len(calls) == case.shape.T_x
