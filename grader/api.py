@@ -10,6 +10,7 @@ from __future__ import annotations
 import concurrent.futures
 import hashlib
 import inspect
+import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import reference, submission, wire
+from . import reference, report, submission, wire
 from .checks import Outcome, diagnose, evaluate
 from .problems import DEFAULT_SEED, DISPLAY_ORDER, PROBLEMS, Case, Problem, hidden_cases
 from .results import FunctionResult, SubmissionResult
@@ -96,7 +97,8 @@ class Grader:
         for problem in PROBLEMS:
             cases = self.cases[problem.name]
             if problem.name not in sub.functions:
-                why = sub.fatal or f"not found: the submission has no top-level `def {problem.name}(...)`"
+                why = ("not graded: the file could not be read (see the message above)" if sub.fatal
+                       else f"not found: the submission has no top-level `def {problem.name}(...)`")
                 result.functions.append(evaluate(problem, cases, [Outcome("missing", error=why)]))
                 continue
             if load_problem is None and not session.running:
@@ -209,23 +211,77 @@ def error_message(reply: dict, sub, memory: int) -> str:
     return text
 
 
-def grade(paths: list[str | Path], options: Options | None = None,
+class Batch:
+    """A batch of submissions, optionally written to an output folder it can resume from."""
+
+    def __init__(self, files: list[tuple[Path, str]], options: Options | None = None,
+                 out: Path | None = None, force: bool = False, forbidden: list[str] = ()):
+        self.options = options or Options()
+        self.files = files
+        self.out = out
+        self.grader = Grader(self.options)
+        self.grader.forbidden = list(forbidden) + ([str(out.resolve())] if out else [])
+        self.level = self.grader.launcher.level
+        self.description = self.grader.launcher.description
+        self.digests = {name: file_digest(path) for path, name in files}
+        self.documents: dict[str, dict] = {}
+        self.done: dict[str, SubmissionResult] = {}
+        if out is not None and not force:
+            for path, name in files:
+                doc = self._previous(name)
+                if doc is not None:
+                    self.documents[name] = doc
+                    self.done[name] = SubmissionResult.from_dict(doc["extra_data"]["details"])
+
+    def _previous(self, name: str) -> dict | None:
+        """A finished result for this exact file content and seed, or None."""
+        try:
+            doc = json.loads(report.result_path(self.out, name).read_text(encoding="utf-8"))
+            extra = doc["extra_data"]
+            if extra["sha256"] == self.digests[name] and extra["seed"] == self.options.seed:
+                SubmissionResult.from_dict(extra["details"])
+                return doc
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        return None
+
+    def run(self, progress: Callable[[SubmissionResult], None] | None = None) -> list[SubmissionResult]:
+        """Grade what is not done yet; return one result per file, in order."""
+        todo = [(p, n) for p, n in self.files if n not in self.done]
+        results = dict(self.done)
+        jobs = max(1, self.options.jobs or os.cpu_count() or 1)
+        try:
+            with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+                futures = {pool.submit(self.grader.grade_file, p, n): n for p, n in todo}
+                for future in concurrent.futures.as_completed(futures):
+                    result = future.result()
+                    results[result.name] = result
+                    self._record(result)
+                    if progress:
+                        progress(result)
+        finally:
+            self.grader.close()
+        if self.out is not None:
+            self._write_csv()
+        return [results[n] for _, n in self.files]
+
+    def _record(self, result: SubmissionResult) -> None:
+        doc = report.gradescope(result, self.digests.get(result.name, ""), self.options.seed)
+        self.documents[result.name] = doc
+        if self.out is not None:
+            report.write_atomic(report.result_path(self.out, result.name), json.dumps(doc, indent=2))
+            self._write_csv()
+
+    def _write_csv(self) -> None:
+        report.write_atomic(self.out / "grades.csv", report.csv_text(list(self.documents.values())))
+
+
+def grade(paths: list[str | Path], options: Options | None = None, out: Path | None = None,
           progress: Callable[[SubmissionResult], None] | None = None) -> Report:
     """Grade every submission found under paths (files, or folders searched for .ipynb/.py)."""
-    options = options or Options()
     started = time.monotonic()
-    files = submission.discover(paths)
-    grader = Grader(options)
-    grader.forbidden = [str(Path(p).resolve()) for p in paths]
-    try:
-        jobs = max(1, options.jobs or os.cpu_count() or 1)
-        results: list[SubmissionResult] = [None] * len(files)  # type: ignore[list-item]
-        with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(grader.grade_file, f, n): i for i, (f, n) in enumerate(files)}
-            for future in concurrent.futures.as_completed(futures):
-                results[futures[future]] = future.result()
-                if progress:
-                    progress(results[futures[future]])
-    finally:
-        grader.close()
-    return Report(results=results, sandbox=grader.launcher.level, elapsed=time.monotonic() - started)
+    batch = Batch(submission.discover(paths), options, out=out,
+                  forbidden=[str(Path(p).resolve()) for p in paths])
+    results = batch.run(progress)
+    return Report(results=results, sandbox=batch.level, elapsed=time.monotonic() - started,
+                  documents=batch.documents)

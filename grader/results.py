@@ -37,6 +37,10 @@ class Check:
         return {"name": self.name, "score": self.score, "max_score": self.max_score,
                 "passed": self.passed, "message": self.message}
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "Check":
+        return cls(d["name"], float(d["max_score"]), bool(d["passed"]), str(d["message"]))
+
 
 @dataclass
 class FunctionResult:
@@ -96,6 +100,11 @@ class FunctionResult:
                 "hints": list(self.hints), "penalty": self.penalty,
                 "checks": [c.to_dict() for c in self.checks], "feedback": self.feedback}
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "FunctionResult":
+        return cls(d["name"], float(d["max_score"]), [Check.from_dict(c) for c in d["checks"]],
+                   d.get("problem"), list(d.get("hints", [])), float(d.get("penalty", 0.0)))
+
 
 @dataclass
 class SubmissionResult:
@@ -123,9 +132,19 @@ class SubmissionResult:
     def to_dict(self, timing: bool = True) -> dict:
         out = {"submission": self.name, "path": self.path, "score": self.score,
                "max_score": self.max_score, "sandbox": self.sandbox,
+               "sandbox_description": self.sandbox_description,
                "messages": list(self.messages), "printed_bytes": self.printed_bytes,
                "printed": self.printed,
                "functions": [f.to_dict() for f in self.functions]}
         if timing:
             out["execution_time"] = round(self.execution_time, 3)
         return out
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "SubmissionResult":
+        return cls(name=d["submission"], path=d["path"],
+                   functions=[FunctionResult.from_dict(f) for f in d["functions"]],
+                   messages=list(d["messages"]), sandbox=d["sandbox"],
+                   sandbox_description=d.get("sandbox_description", ""),
+                   execution_time=float(d.get("execution_time", 0.0)),
+                   printed_bytes=int(d.get("printed_bytes", 0)), printed=d.get("printed", ""))

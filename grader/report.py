@@ -1,0 +1,127 @@
+"""Render results: text table, JSON, Gradescope results.json, grades.csv.
+
+Gradescope's schema: top-level score, execution_time, output, tests (each
+{name, score, max_score, status, output}); extra_data carries our details.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .problems import DISPLAY_ORDER
+from .results import SubmissionResult
+
+LOW_ISOLATION_WARNING = "warning: graded without the bubblewrap sandbox ({})"
+
+
+def sandbox_line(result: SubmissionResult) -> str:
+    text = f"Isolation: {result.sandbox_description or result.sandbox}."
+    if result.sandbox != "bwrap":
+        text += " " + LOW_ISOLATION_WARNING.format(result.sandbox)
+    return text
+
+
+def gradescope(result: SubmissionResult, digest: str = "", seed: int | None = None) -> dict:
+    """One results.json document."""
+    header = [f"Score: {result.score:g} / {result.max_score:g}"] + result.messages + [sandbox_line(result)]
+    return {
+        "score": result.score,
+        "execution_time": round(result.execution_time, 3),
+        "output": "\n".join(header),
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": [{"name": f.name, "score": f.score, "max_score": f.max_score, "status": f.status,
+                   "output": f.feedback, "visibility": "visible"} for f in result.functions],
+        "extra_data": {"submission": result.name, "sandbox": result.sandbox, "sha256": digest,
+                       "seed": seed, "details": result.to_dict(timing=False)},
+    }
+
+
+def to_json(results: list[SubmissionResult]) -> str:
+    return json.dumps([r.to_dict() for r in results], indent=2)
+
+
+def csv_text(documents: list[dict]) -> str:
+    """grades.csv from results.json documents: submission, a column per function, total."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["submission", *DISPLAY_ORDER, "total", "max_score"])
+    for doc in sorted(documents, key=lambda d: d["extra_data"]["submission"]):
+        scores = {t["name"]: t["score"] for t in doc["tests"]}
+        writer.writerow([doc["extra_data"]["submission"], *(f"{scores.get(n, 0):g}" for n in DISPLAY_ORDER),
+                         f"{doc['score']:g}", f"{sum(t['max_score'] for t in doc['tests']):g}"])
+    return buffer.getvalue()
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file in the same folder and rename: never half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def result_path(out: Path, name: str) -> Path:
+    return out / (name + ".json")
+
+
+# ------------------------------------------------------------------ text
+
+class Style:
+    def __init__(self, colour: bool):
+        self.colour = colour
+
+    def paint(self, text: str, code: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if self.colour else text
+
+    def ok(self, t):
+        return self.paint(t, "32")
+
+    def bad(self, t):
+        return self.paint(t, "31")
+
+    def bold(self, t):
+        return self.paint(t, "1")
+
+    def dim(self, t):
+        return self.paint(t, "2")
+
+
+def text_table(result: SubmissionResult, colour: bool = False, width: int = 100) -> str:
+    s = Style(colour)
+    lines = [s.bold(f"{result.name}: {result.score:g} / {result.max_score:g}")]
+    for m in result.messages:
+        lines.append("  " + s.dim(m))
+    name_w = max(len(n) for n in DISPLAY_ORDER)
+    for f in result.functions:
+        mark = s.ok("✓ passed") if f.passed else s.bad("✗ failed")
+        summary = f.summary
+        room = max(20, width - name_w - 22)
+        if len(summary) > room:
+            summary = summary[:room - 1] + "…"
+        lines.append(f"  {f.name:<{name_w}}  {f.score:>5g}/{f.max_score:<3g} {mark}  {summary}")
+    iso = sandbox_line(result)
+    lines.append("  " + (s.dim(iso) if result.sandbox == "bwrap" else s.bad(iso)))
+    return "\n".join(lines)
+
+
+def batch_summary(results: list[SubmissionResult]) -> str:
+    if not results:
+        return "no submissions"
+    scores = sorted(r.score for r in results)
+    mid = len(scores) // 2
+    median = scores[mid] if len(scores) % 2 else (scores[mid - 1] + scores[mid]) / 2
+    return (f"{len(results)} submissions graded: mean {sum(scores) / len(scores):.1f}, "
+            f"median {median:g}, full marks {sum(r.score >= r.max_score for r in results)}")
