@@ -121,7 +121,9 @@ def structure_problem(got, want, where: str) -> str | None:
 
 
 def cache_problem(problem: Problem, got, want) -> str | None:
-    """The cache layout of interfaces.md, with the items named."""
+    """The cache layout of interfaces.md, with the items named. Items that are also
+    graded outputs (a_next, c_next) are checked for form only: a wrong a_next
+    loses its points once, under a_next."""
     names = CELL_CACHE[problem.model]
 
     def cell(g, w, where):
@@ -130,6 +132,12 @@ def cache_problem(problem: Problem, got, want) -> str | None:
         if len(g) != len(names):
             return f"{where} has {len(g)} items, expected {len(names)} ({', '.join(names)})"
         for i, name in enumerate(names):
+            if name in problem.weights and isinstance(w[i], np.ndarray):
+                # graded on its own: here only its form counts, so one mistake costs once
+                if not isinstance(g[i], np.ndarray) or g[i].shape != w[i].shape:
+                    p = f"{where} item {i} ({name}) " + (array_problem(g[i], w[i]) or "")
+                    return p.strip()
+                continue
             p = structure_problem(g[i], w[i], f"{where} item {i} ({name})")
             if p:
                 return p
