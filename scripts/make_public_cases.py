@@ -14,7 +14,8 @@ role is `args` (the call's arguments), `expected` (the reference outputs by
 output name / gradient key) or `steps` (for sequence backward functions: what
 the cell function receives and returns at each time step, so the self-check
 can hand the sequence function a correct cell as a black box), `shape` holds
-(n_x, n_a, n_y, m, T_x). A path is made of `t<i>` (tuple item), `l<i>` (list
+(n_x, n_a, n_y, m, T_x); `penalty/<function>` is the points lost for
+modifying an input in place (grader.problems.INPUT_MUTATION_PENALTY). A path is made of `t<i>` (tuple item), `l<i>` (list
 item) and `k<key>` (dict key) segments.
 """
 from __future__ import annotations
@@ -28,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from grader import reference  # noqa: E402
-from grader.problems import BY_NAME, DISPLAY_ORDER, Shape, make_case  # noqa: E402
+from grader.problems import BY_NAME, DISPLAY_ORDER, INPUT_MUTATION_PENALTY, Shape, make_case  # noqa: E402
 
 OUT = ROOT / "solutions" / "rnn_lstm" / "public_cases.npz"
 
@@ -76,6 +77,8 @@ def build() -> dict:
     arrays: dict[str, np.ndarray] = {}
     for name in DISPLAY_ORDER:
         problem = BY_NAME[name]
+        # what modifying an input costs, as the grader words it: "(-1.5 points)"
+        arrays[f"penalty/{name}"] = np.array(round(INPUT_MUTATION_PENALTY * problem.points, 4))
         for index, shape in enumerate(PUBLIC_SHAPES):
             case = make_case(problem, index, shape, label="public")
             prefix = f"{name}/{index}"

@@ -70,6 +70,8 @@ def describe_type(value) -> str:
     """'a list', 'a float', 'None', ... for messages."""
     if value is None:
         return "None"
+    if isinstance(value, np.ndarray):
+        return "a numpy array"
     name = getattr(value, "type_name", None) or type(value).__name__
     article = "an" if name[:1].lower() in "aeiou" else "a"
     return f"{article} {name}"
@@ -107,15 +109,23 @@ def missing_key_message(key: str) -> str:
     return f"missing: the returned dict has no key '{key}'"
 
 
-def not_returned_message(got, outputs) -> str:
-    expected = f"{len(outputs)} ({', '.join(outputs)})"
-    if isinstance(got, tuple):
-        return f"not returned: the function returned {len(got)} items, expected {expected}"
-    return f"not returned: the function returned {describe_type(got)}, expected a tuple of {expected}"
+def not_returned_message(name: str, got) -> str | None:
+    """Why the returned value is not of the right form (a tuple of n items / a dict), or None."""
+    outputs = FUNCTIONS[name][1]
+    if name.endswith("backward"):
+        if not isinstance(got, dict):
+            return f"not returned: the function returned {describe_type(got)}, expected a dict of gradients"
+        return None
+    n = len(outputs)
+    if not isinstance(got, (tuple, list)):
+        return f"not returned: the function returned {describe_type(got)}, expected {n} items ({', '.join(outputs)})"
+    if len(got) != n:
+        return f"not returned: the function returned {len(got)} items, expected {n} ({', '.join(outputs)})"
+    return None
 
 
-def not_a_dict_message(got, keys) -> str:
-    return f"not returned: the function returned {describe_type(got)}, expected a dict with keys {', '.join(keys)}"
+def mutation_message(where: str, penalty: float) -> str:
+    return f"the function modified its input `{where}` in place; work on a copy instead (-{penalty:g} points)"
 
 
 def not_implemented_message() -> str:
@@ -130,24 +140,19 @@ def case_suffix(index: int, shape, sequence: bool) -> str:
 
 
 def exception_message(exc: BaseException) -> str:
-    """'raised ValueError: <message> (your line N: <code>)', on one line."""
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    message = f"raised {type(exc).__name__}" + (f": {text}" if text else "")
-    where = _student_line(exc)
-    return message + (f" (your line {where[0]}: {where[1]})" if where else "")
-
-
-def _student_line(exc: BaseException):
-    """The last traceback line outside this file (the student's code), as (number, source)."""
+    """'raised ValueError: <message> (line N, in <function>: <code>)', on one line."""
+    text = str(exc).strip()
+    text = text.splitlines()[0] if text else ""
+    message = f"raised {type(exc).__name__}: {text}"
     here = os.path.abspath(__file__)
-    found = None
-    for frame in traceback.extract_tb(exc.__traceback__):
+    where = ""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if os.path.abspath(frame.filename) == here or "site-packages" in frame.filename:
             continue
         source = (frame.line or linecache.getline(frame.filename, frame.lineno)).strip()
-        if source:
-            found = (frame.lineno, source)
-    return found
+        where = f"line {frame.lineno}, in {frame.name}" + (f": {source}" if source else "")
+        break
+    return message + (f" ({where})" if where else "")
 
 
 # ---------------------------------------------------------------- public cases
@@ -175,7 +180,11 @@ def load_cases() -> dict:
     if _CASES is None:
         tree: dict = {}
         with np.load(CASES_FILE, allow_pickle=False) as data:
+            penalties = {}
             for key in data.files:
+                if key.startswith("penalty/"):
+                    penalties[key.split("/")[1]] = float(data[key])
+                    continue
                 name, index, role, *path = key.split("/")
                 tree.setdefault(name, {}).setdefault(int(index), {}).setdefault(role, {})[tuple(path)] = data[key]
         _CASES = {}
@@ -190,57 +199,108 @@ def load_cases() -> dict:
                     else:
                         case[role] = _unflatten(entries)
                 _CASES[name].append(case)
+        _CASES["penalty"] = penalties
     return _CASES
 
 
 # ---------------------------------------------------------------- comparing
 
-def _container_problem(got, want, names=None) -> str | None:
-    """What is wrong with a cache (nested tuples/lists/dicts of arrays), or None."""
+def structure_problem(got, want, where: str) -> str | None:
+    """Compare a nested cache-like value with the expected one, naming the first difference."""
     if isinstance(want, np.ndarray):
-        return array_problem(got, want)
+        problem = array_problem(got, want)
+        return f"{where} {problem}" if problem else None
     if isinstance(want, dict):
         if not isinstance(got, dict):
-            return f"is {describe_type(got)}, expected the parameters dict"
+            return f"{where} is {describe_type(got)}, expected a dict"
         for key, value in want.items():
             if key not in got:
-                return f"has no key '{key}'"
-            problem = array_problem(got[key], value)
+                return f"{where} has no key '{key}'"
+            problem = structure_problem(got[key], value, f"{where}['{key}']")
             if problem:
-                return f"['{key}'] {problem}"
+                return problem
         return None
-    kind = "a tuple" if isinstance(want, tuple) else "a list"
-    if not isinstance(got, (tuple, list)):
-        return f"is {describe_type(got)}, expected {kind} of {len(want)} items"
-    if len(got) != len(want):
-        what = f" ({', '.join(names)})" if names else ""
-        return f"has {len(got)} items, expected {len(want)}{what}"
-    for i, (g, w) in enumerate(zip(got, want)):
-        problem = _container_problem(g, w)
-        if problem:
-            label = f" ({names[i]})" if names else ""
-            return f"item {i}{label} {problem}"
+    if isinstance(want, (tuple, list)):
+        if not isinstance(got, (tuple, list)):
+            return f"{where} is {describe_type(got)}, expected a tuple of {len(want)} items"
+        if len(got) != len(want):
+            return f"{where} has {len(got)} items, expected {len(want)}"
+        for i, (g, w) in enumerate(zip(got, want)):
+            problem = structure_problem(g, w, f"{where}[{i}]")
+            if problem:
+                return problem
     return None
 
 
-def _cache_problem(name: str, got, want) -> str | None:
-    items = CACHE_ITEMS["rnn" if name.startswith("rnn") else "lstm"]
+def cache_problem(name: str, got, want) -> str | None:
+    """The cache layout, with the items named. Items that are also checked as outputs
+    (a_next, c_next of a cell) are checked for form only: a wrong a_next shows once, under a_next."""
+    names = CACHE_ITEMS["rnn" if name.startswith("rnn") else "lstm"]
+    outputs = FUNCTIONS[name][1]
+
+    def cell(g, w, where):
+        if not isinstance(g, (tuple, list)):
+            return f"{where} is {describe_type(g)}, expected a tuple ({', '.join(names)})"
+        if len(g) != len(names):
+            return f"{where} has {len(g)} items, expected {len(names)} ({', '.join(names)})"
+        for i, item in enumerate(names):
+            if item in outputs and isinstance(w[i], np.ndarray):
+                if not isinstance(g[i], np.ndarray) or g[i].shape != w[i].shape:
+                    p = f"{where} item {i} ({item}) " + (array_problem(g[i], w[i]) or "")
+                    return p.strip()
+                continue
+            p = structure_problem(g[i], w[i], f"{where} item {i} ({item})")
+            if p:
+                return p
+        return None
+
     if name.endswith("cell_forward"):
-        return _container_problem(got, want, items)
-    # (list of the T_x cell caches, x)
+        return cell(got, want, "cache")
     if not isinstance(got, (tuple, list)) or len(got) != 2:
-        size = f" of {len(got)} items" if isinstance(got, (tuple, list)) else ""
-        return f"is {describe_type(got)}{size}, expected a tuple of 2 items (list of the T_x cell caches, x)"
+        what = f"{len(got)} items" if isinstance(got, (tuple, list)) else describe_type(got)
+        return f"caches is {what}, expected a tuple (list of the T_x cell caches, x)"
     cells, x = got
-    if not isinstance(cells, (tuple, list)) or len(cells) != len(want[0]):
-        size = f" of {len(cells)} items" if isinstance(cells, (tuple, list)) else ""
-        return f"item 0 is {describe_type(cells)}{size}, expected a list of T_x={len(want[0])} cell caches"
+    if not isinstance(cells, (tuple, list)):
+        return f"caches[0] is {describe_type(cells)}, expected a list of the T_x cell caches"
+    if len(cells) != len(want[0]):
+        return f"caches[0] holds {len(cells)} cell caches, expected T_x = {len(want[0])}"
     for t, (g, w) in enumerate(zip(cells, want[0])):
-        problem = _container_problem(g, w, items)
-        if problem:
-            return f"item 0, step {t}: the cell cache {problem}"
-    problem = array_problem(x, want[1])
-    return f"item 1 (x) {problem}" if problem else None
+        p = cell(g, w, f"caches[0][{t}]")
+        if p:
+            return p
+    return structure_problem(x, want[1], "caches[1] (x)")
+
+
+def changed_input(name: str, before: list, after: list) -> str | None:
+    """The first argument (or part of one) the call modified in place, or None."""
+
+    def same(a, b, where):
+        if isinstance(a, np.ndarray):
+            if not isinstance(b, np.ndarray) or a.shape != b.shape or not np.array_equal(a, b, equal_nan=True):
+                return where
+            return None
+        if isinstance(a, dict):
+            if not isinstance(b, dict) or set(a) != set(b):
+                return where
+            for k in a:
+                w = same(a[k], b[k], f"{where}['{k}']")
+                if w:
+                    return w
+            return None
+        if isinstance(a, (tuple, list)):
+            if not isinstance(b, (tuple, list)) or len(a) != len(b):
+                return where
+            for i, (x, y) in enumerate(zip(a, b)):
+                w = same(x, y, f"{where}[{i}]")
+                if w:
+                    return w
+        return None
+
+    for arg, a, b in zip(FUNCTIONS[name][0], before, after):
+        w = same(a, b, arg)
+        if w:
+            return w
+    return None
 
 
 # ---------------------------------------------------------------- stand-in cells
@@ -324,56 +384,81 @@ def _stand_in(name: str, cell: str, case: dict):
 
 # ---------------------------------------------------------------- running
 
+def _call(name: str, func, case: dict, index: int):
+    """Call `func` on one public case: (status, returned value, arguments afterwards, error text)."""
+    arg_names, _, cell = FUNCTIONS[name]
+    args = copy.deepcopy([case["args"][a] for a in arg_names])
+    scope = getattr(func, "__globals__", None) if cell else None
+    if scope is not None:
+        saved = scope.get(cell, _MISSING)
+        scope[cell] = _stand_in(name, cell, case)
+    try:
+        value = func(*args)
+    except NotImplementedError:
+        return "not_implemented", None, args, not_implemented_message()
+    except ChainError as exc:
+        return "error", None, args, str(exc)
+    except Exception as exc:  # the student's bug, reported rather than raised
+        return "error", None, args, exception_message(exc)
+    finally:
+        if scope is not None:
+            if saved is _MISSING:
+                scope.pop(cell, None)
+            else:
+                scope[cell] = saved
+    return "ok", value, args, ""
+
+
 def results(name: str, func) -> list[tuple[bool, str, str]]:
-    """(passed, check, message) for each output / gradient key of `name` on the public cases."""
+    """(passed, check, message) lines for `func` on the public cases, as the autograder words them.
+
+    Each output / gradient key passes only if it is right on every case; the
+    first case where it is wrong is named. A function that cannot run at all
+    (not implemented, or failing the same way on every case) gets one line.
+    """
     if name not in FUNCTIONS:
         raise ValueError(f"unknown function {name!r}; expected one of {', '.join(FUNCTIONS)}")
-    arg_names, outputs, cell = FUNCTIONS[name]
-    sequence = cell is not None
+    outputs, sequence = FUNCTIONS[name][1], FUNCTIONS[name][2] is not None
     cases = load_cases()[name]
-    first_failure: dict[str, str] = {}
+    calls = []
     for index, case in enumerate(cases):
-        args = copy.deepcopy([case["args"][a] for a in arg_names])
-        scope = getattr(func, "__globals__", None)
-        saved = scope.get(cell, _MISSING) if (sequence and scope is not None) else _MISSING
-        if sequence and scope is not None:
-            scope[cell] = _stand_in(name, cell, case)
-        try:
-            got = func(*args)
-        except NotImplementedError:
-            return [(False, name, not_implemented_message())]
-        except ChainError as exc:
-            return [(False, name, str(exc) + case_suffix(index, case["shape"], sequence))]
-        except Exception as exc:  # the student's bug, reported rather than raised
-            return [(False, name, exception_message(exc) + case_suffix(index, case["shape"], sequence))]
-        finally:
-            if sequence and scope is not None:
-                if saved is _MISSING:
-                    scope.pop(cell, None)
-                else:
-                    scope[cell] = saved
-        expected = case["expected"]
-        if name.endswith("forward"):
-            if not isinstance(got, tuple) or len(got) != len(outputs):
-                return [(False, name, not_returned_message(got, outputs))]
-            got = dict(zip(outputs, got))
-        elif not isinstance(got, dict):
-            return [(False, name, not_a_dict_message(got, outputs))]
+        calls.append(_call(name, func, case, index))
+        if calls[-1][0] == "not_implemented":
+            break
+    if calls[0][0] != "ok" and all(c[0] == calls[0][0] for c in calls):
+        return [(False, name, calls[0][3])]
+    wrong: dict[str, str] = {}
+    for index, (case, (status, value, _, error)) in enumerate(zip(cases, calls)):
+        suffix = case_suffix(index, case["shape"], sequence)
+        form = error if status != "ok" else not_returned_message(name, value)
+        if form:
+            for key in outputs:
+                wrong.setdefault(key, form + suffix)
+            continue
+        got = value if name.endswith("backward") else dict(zip(outputs, value))
         for key in outputs:
-            if key in first_failure:
+            if key in wrong:
                 continue
             if key not in got:
-                first_failure[key] = missing_key_message(key)
-            elif key in ("cache", "caches"):
-                problem = _cache_problem(name, got[key], expected[key])
-                if problem:
-                    first_failure[key] = problem + case_suffix(index, case["shape"], sequence)
-            else:
-                problem = array_problem(got[key], expected[key])
-                if problem:
-                    first_failure[key] = problem + case_suffix(index, case["shape"], sequence)
-    return [(key not in first_failure, key, first_failure.get(key, passed_message(len(cases))))
-            for key in outputs]
+                wrong[key] = missing_key_message(key)
+                continue
+            want = case["expected"][key]
+            problem = cache_problem(name, got[key], want) if key in ("cache", "caches") else array_problem(got[key], want)
+            if problem:
+                wrong[key] = problem + suffix
+    lines = [(key not in wrong, key, wrong.get(key, passed_message(len(cases)))) for key in outputs]
+    ran = False
+    for case, (status, _, args_after, _) in zip(cases, calls):
+        if status == "ok":
+            ran = True
+            before = [case["args"][a] for a in FUNCTIONS[name][0]]
+            where = changed_input(name, before, args_after)
+            if where:
+                lines.append((False, "inputs unchanged", mutation_message(where, load_cases()["penalty"][name])))
+                return lines
+    if ran:
+        lines.append((True, "inputs unchanged", "no input was modified"))
+    return lines
 
 
 _MISSING = object()
