@@ -1,0 +1,110 @@
+"""The command-line contract of grading.md, run as a real subprocess."""
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from grader.problems import DISPLAY_ORDER, GRADED_FUNCTIONS
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples" / "submissions"
+SCHEMA = json.loads((ROOT / "tests" / "schemas" / "gradescope_results.schema.json").read_text())
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "grader", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_help_explains_every_option():
+    """Does `grade --help` exit 0 and explain each option of the contract?"""
+    proc = run("grade", "--help")
+    assert proc.returncode == 0
+    for option in ("--format", "--out", "--jobs", "--timeout", "--sandbox", "--force"):
+        assert option in proc.stdout
+
+
+@pytest.mark.parametrize("args", [("grade",), ("grade", "/no/such/file.ipynb"), ("grade", "x.py", "--jobs", "0"),
+                                  ("grade", "x.py", "--format", "xml"), ("frobnicate",), ()])
+def test_usage_errors_exit_2(args, tmp_path):
+    """Do usage errors exit with status 2 and say what is wrong on stderr, nothing on stdout?"""
+    (tmp_path / "x.py").write_text("def f(): pass\n")
+    proc = run(*args, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.strip()
+
+
+def test_empty_folder_is_a_usage_error(tmp_path):
+    """Is a folder without any submission a usage error that says so?"""
+    proc = run("grade", tmp_path)
+    assert proc.returncode == 2 and "no .ipynb or .py submission" in proc.stderr
+
+
+def test_gradescope_single_submission_is_one_valid_document():
+    """Does --format gradescope print exactly one results.json document, valid against the schema?"""
+    proc = run("grade", EXAMPLES / "buggy.ipynb", "--format", "gradescope")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)  # the whole stdout is one JSON document
+    jsonschema.validate(doc, SCHEMA)
+    assert [t["name"].split(":")[0] for t in doc["tests"]] == list(DISPLAY_ORDER)
+    assert doc["score"] == pytest.approx(sum(t["score"] for t in doc["tests"]), abs=1e-9)
+    failed = {t["name"] for t in doc["tests"] if t["status"] == "failed"}
+    assert failed == {"rnn_backward", "lstm_cell_forward"}
+    assert "tanh on the cell state is missing" in next(t["output"] for t in doc["tests"]
+                                                        if t["name"] == "lstm_cell_forward")
+    assert doc["extra_data"]["sandbox"] in ("bwrap", "uid", "process")
+
+
+def test_out_dir_writes_results_and_matching_csv(tmp_path):
+    """Does --out write one results.json per submission (mirroring paths) and a grades.csv that matches?"""
+    batch = tmp_path / "submitted"
+    for student in ("alice", "bob"):
+        (batch / student / "rnn").mkdir(parents=True)
+    (batch / "alice" / "rnn" / "rnn.py").write_text((EXAMPLES / "correct.py").read_text())
+    (batch / "bob" / "rnn" / "rnn.ipynb").write_text((EXAMPLES / "buggy.ipynb").read_text())
+    out = tmp_path / "out"
+    proc = run("grade", batch, "--out", out, "--format", "json", "--jobs", "2")
+    assert proc.returncode == 0, proc.stderr
+    printed = {r["submission"]: r["score"] for r in json.loads(proc.stdout)}
+    docs = {p.relative_to(out).as_posix(): json.loads(p.read_text()) for p in out.rglob("*.json")}
+    assert set(docs) == {"alice/rnn/rnn.py.json", "bob/rnn/rnn.ipynb.json"}
+    for doc in docs.values():
+        jsonschema.validate(doc, SCHEMA)
+    with open(out / "grades.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["submission"] for r in rows] == ["alice/rnn/rnn.py", "bob/rnn/rnn.ipynb"]
+    for row in rows:
+        doc = docs[row["submission"] + ".json"]
+        assert float(row["total"]) == pytest.approx(doc["score"], abs=1e-9) == printed[row["submission"]]
+        for test in doc["tests"]:
+            assert float(row[test["name"]]) == pytest.approx(test["score"], abs=1e-9)
+    assert list(rows[0])[1:9] == list(DISPLAY_ORDER)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "submitted"]  # nothing written elsewhere
+
+
+def test_text_table_and_exit_status_with_zero_scores(tmp_path):
+    """Does text output show a row per function with score and status, and exit 0 even at 0 points?"""
+    (tmp_path / "nothing.py").write_text("print('hello')\n")
+    proc = run("grade", tmp_path / "nothing.py")
+    assert proc.returncode == 0
+    assert "nothing.py: 0 / 100" in proc.stdout
+    for name in GRADED_FUNCTIONS:
+        assert name in proc.stdout
+    assert "no graded function was found" in proc.stdout
+    assert "\033[" not in proc.stdout  # no colour codes when stdout is not a terminal
+
+
+def test_json_stdout_is_clean_when_logs_are_printed():
+    """With a warning on stderr (sandbox none), is stdout still exactly one JSON document?"""
+    proc = run("grade", EXAMPLES / "correct.py", "--format", "json", "--sandbox", "none")
+    assert proc.returncode == 0
+    results = json.loads(proc.stdout)
+    assert results[0]["score"] == 100.0 and results[0]["sandbox"] == "process"
+    assert "without the bubblewrap sandbox" in proc.stderr

@@ -1,0 +1,81 @@
+"""The wire format: only plain data crosses the boundary, and malformed frames are refused."""
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from grader import wire
+
+
+def roundtrip(value):
+    tree, arrays = wire.encode(value)
+    header, arrays = wire.unpack(wire.pack({"value": tree}, arrays))
+    return wire.decode(header["value"], arrays)
+
+
+def test_roundtrip_keeps_structure_and_values():
+    """Do tuples, lists, dicts, arrays and numbers come back equal, arrays exactly?"""
+    value = (np.arange(6.0).reshape(2, 3), [1, 2.5, None, True, "x"], {"W": np.eye(2, dtype=np.float32)})
+    back = roundtrip(value)
+    assert isinstance(back, tuple) and isinstance(back[1], list)
+    np.testing.assert_array_equal(back[0], value[0])  # exact: raw bytes
+    assert back[1] == [1, 2.5, None, True, "x"]
+    assert back[2]["W"].dtype == np.float32
+
+
+def test_ndarray_subclass_arrives_as_plain_array():
+    """Does an ndarray subclass overriding __eq__ arrive as a plain ndarray?"""
+
+    class AlwaysEqual(np.ndarray):
+        def __eq__(self, other):
+            return True
+
+    back = roundtrip(np.zeros(3).view(AlwaysEqual))
+    assert type(back) is np.ndarray
+    assert not np.array_equal(back, np.ones(3))
+
+
+def test_objects_become_opaque_names():
+    """Does an arbitrary object (one whose unpickling would run code) cross only as its type name?"""
+
+    class Evil:
+        def __reduce__(self):
+            return (print, ("pwned",))
+
+    back = roundtrip([Evil(), np.array(["a"], dtype=object)])
+    assert all(isinstance(v, wire.Opaque) for v in back)
+    assert back[0].type_name == "Evil"
+
+
+@pytest.mark.parametrize("frame", [
+    wire.PREFIX.pack(5, 0) + b"{bad}",
+    wire.PREFIX.pack(2, 0) + b"[]",
+    wire.PREFIX.pack(wire.MAX_HEADER + 1, 0),
+])
+def test_malformed_frames_are_refused(frame):
+    """Are non-JSON headers, non-object headers and oversized frames refused with WireError?"""
+    with pytest.raises(wire.WireError):
+        if wire.frame_size(frame) is not None and len(frame) >= wire.frame_size(frame):
+            wire.unpack(frame)
+        else:
+            raise wire.WireError("incomplete or oversized")
+
+
+def test_pickle_and_object_dtypes_are_refused():
+    """Is an array announced with an object dtype, or pickled bytes, refused rather than loaded?"""
+    payload = pickle.dumps(np.zeros(2))
+    frame = wire.pack({"value": {"array": 0}}, [])
+    head = b'{"value": {"array": 0}, "arrays": [{"dtype": "|O", "shape": [2]}]}'
+    with pytest.raises(wire.WireError):
+        wire.unpack(wire.PREFIX.pack(len(head), len(payload)) + head + payload)
+    assert wire.unpack(frame)[0]["value"] == {"array": 0}
+
+
+def test_decode_rejects_bad_references_and_kinds():
+    """Does decode refuse dangling array references and unknown value kinds?"""
+    with pytest.raises(wire.WireError):
+        wire.decode({"array": 3}, [])
+    with pytest.raises(wire.WireError):
+        wire.decode({"pickle": "gASV"}, [])
