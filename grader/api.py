@@ -226,6 +226,7 @@ class Batch:
         self.digests = {name: file_digest(path) for path, name in files}
         self.documents: dict[str, dict] = {}
         self.done: dict[str, SubmissionResult] = {}
+        self.internal_errors: list[str] = []
         if out is not None and not force:
             for path, name in files:
                 doc = self._previous(name)
@@ -252,7 +253,7 @@ class Batch:
         jobs = max(1, self.options.jobs or os.cpu_count() or 1)
         try:
             with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-                futures = {pool.submit(self.grader.grade_file, p, n): n for p, n in todo}
+                futures = {pool.submit(self._grade_one, p, n): n for p, n in todo}
                 for future in concurrent.futures.as_completed(futures):
                     result = future.result()
                     results[result.name] = result
@@ -265,7 +266,24 @@ class Batch:
             self._write_csv()
         return [results[n] for _, n in self.files]
 
+    def _grade_one(self, path: Path, name: str) -> SubmissionResult:
+        """Grade one file; a fault of the grader itself ends as that file's result, not the batch's end."""
+        try:
+            return self.grader.grade_file(path, name)
+        except Exception as exc:  # noqa: BLE001 - an internal fault, reported and counted
+            self.internal_errors.append(f"{name}: {type(exc).__name__}: {exc}")
+            result = SubmissionResult(name=name, path=str(path), sandbox=self.level,
+                                      sandbox_description=self.description)
+            result.messages.append(f"the grader failed on this submission ({type(exc).__name__}: {exc}); "
+                                   f"nothing was graded; please report this")
+            for problem in PROBLEMS:
+                result.functions.append(FunctionResult(problem.name, problem.points, problem="not graded "
+                                                       "(internal error of the grader)"))
+            return result
+
     def _record(self, result: SubmissionResult) -> None:
+        if any("internal error of the grader" in (f.problem or "") for f in result.functions):
+            return  # not written: the next run grades it again
         doc = report.gradescope(result, self.digests.get(result.name, ""), self.options.seed)
         self.documents[result.name] = doc
         if self.out is not None:

@@ -149,7 +149,8 @@ def run_grade(args) -> int:
     if args.format == "json":
         print(report.to_json(results))
     elif args.format == "gradescope":
-        docs = [batch.documents[r.name] for r in results]
+        docs = [batch.documents.get(r.name) or report.gradescope(r, batch.digests.get(r.name, ""), seed)
+                for r in results]
         print(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2))
     else:
         for r in results:
@@ -159,6 +160,10 @@ def run_grade(args) -> int:
             print(report.batch_summary(results))
     if args.out is not None:
         print(f"results written to {args.out}/ (grades.csv and one .json per submission)", file=sys.stderr)
+    if batch.internal_errors:
+        for line in batch.internal_errors:
+            print(f"python -m grader: internal error: {line}", file=sys.stderr)
+        return 1
     return 0
 
 
