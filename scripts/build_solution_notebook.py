@@ -366,7 +366,7 @@ $$da_{next}^{\langle t\rangle} = \texttt{da[:, :, t]} + da_{prev}\ \text{returne
 and the steps must be processed **in reverse**, from $t = T_x$ down to 1
 (at the last step nothing comes back from the future: start from zeros).
 
-![Backpropagation through time: each step receives da[:, :, t] plus the da_prev of the step after it](images/backward_flow.png)
+![Backpropagation through time: each step receives its own upstream gradient plus the da_prev of the step after it](images/backward_flow.png)
 
 The same weights are used at every step, so their gradients are **summed over
 time**; `dx[:, :, t]` is the `dxt` of step $t$, and `da0` is the `da_prev` of
