@@ -6,8 +6,8 @@ to give when a submission's outputs match it (`hint`). `outputs` lists
 exactly the outputs (forward: the names of `grader.problems` weights, e.g.
 "a_next", "cache") or gradient keys (backward) that the mistake changes; the
 others come out right. tests/test_mistakes.py holds every entry to that on
-the hidden cases, and tests/fixtures/submissions/mutants/ has one submission
-per entry.
+the hidden cases; tests/fixtures/submissions/mutants/<function>__<name>.py
+is a submission with that one mistake.
 
 Variants run only in the trusted grader, on the inputs of a hidden case,
 never beside student code. Sequence variants call the reference cell

@@ -1,7 +1,7 @@
 """Are the submission fixtures what their names say?
 
 tests/fixtures/submissions/correct/ holds complete correct submissions in
-several styles; mutants/<function>/<mistake>.py holds correct/loops.py with
+several styles; mutants/<function>__<mistake>.py holds correct/loops.py with
 exactly one catalogue mistake (grader/mistakes.py) in that one function.
 Our own fixtures are trusted, so they are exec'd in-process here, with the
 course's `rnn_utils` supplied (sigmoid, softmax from the reference) as the
@@ -199,13 +199,13 @@ MUTANT_IDS = [f"{m.function}/{m.name}" for m in CATALOGUE]
 
 
 def mutant_path(mistake) -> Path:
-    return MUTANTS / mistake.function / f"{mistake.name}.py"
+    return MUTANTS / f"{mistake.function}__{mistake.name}.py"
 
 
 def test_one_mutant_per_catalogue_mistake():
     """Is there exactly one mutant file per catalogue mistake, and no other?"""
     want = {mutant_path(m) for m in CATALOGUE}
-    have = set(MUTANTS.glob("**/*.py"))
+    have = set(MUTANTS.glob("**/*"))
     assert have == want, (sorted(have - want), sorted(want - have))
 
 
