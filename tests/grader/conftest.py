@@ -1,5 +1,8 @@
-"""Fixtures for the grader's robustness tests: running the CLI, the API, and
-requiring bubblewrap (fail, never skip, under CI)."""
+"""Fixtures for the grader's robustness tests (hostile, broken, sandbox, fuzz):
+running the CLI, the API, and requiring bubblewrap (fail, never skip, under CI).
+
+The helpers reach tests through the `kit` fixture (tests/grader is not a
+package, so test modules cannot import this conftest by name)."""
 from __future__ import annotations
 
 import json
@@ -7,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -105,3 +109,12 @@ def fast_grader():
     g = Grader(Options(timeout=2.0))
     yield g
     g.close()
+
+
+@pytest.fixture(scope="session")
+def kit():
+    """The helpers and paths above, as attributes: kit.grade_json(...), kit.HOSTILE, ..."""
+    names = ("ROOT", "SUBMISSIONS", "HOSTILE", "BROKEN", "CORRECT", "FAST_TIMEOUT", "FULL_MARKS",
+             "run_cli", "grade_json", "scores", "function", "feedback", "assert_only_hostile_loses",
+             "instantiate", "bwrap_available")
+    return types.SimpleNamespace(**{n: globals()[n] for n in names})
