@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = ROOT / "tests" / "fixtures" / "submissions" / "hostile"
 
 
+@pytest.mark.slow
 def test_infinite_loop_times_out_and_the_rest_is_graded(kit):
     """Does an infinite loop end as a failed check with a timeout message, the rest graded?"""
     [result] = kit.grade_json(HOSTILE / "infinite-loop.py")
