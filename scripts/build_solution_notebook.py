@@ -867,7 +867,7 @@ def main() -> None:
     nbformat.validate(nb)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, str(OUT))
-    print(f"wrote {OUT.relative_to(ROOT)} ({len(CELLS)} cells)")
+    print(f"wrote {OUT} ({len(CELLS)} cells)")
 
 
 if __name__ == "__main__":
