@@ -92,6 +92,17 @@ def test_catalogue_has_the_required_mistakes():
     assert REQUIRED <= have, sorted(REQUIRED - have)
 
 
+def test_mistake_interface_is_as_documented():
+    """Is Mistake a frozen dataclass with exactly the fields function, name, outputs, hint, variant?"""
+    import dataclasses
+
+    assert dataclasses.is_dataclass(Mistake)
+    assert [f.name for f in dataclasses.fields(Mistake)] == ["function", "name", "outputs", "hint", "variant"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        CATALOGUE[0].hint = "changed"
+    assert isinstance(CATALOGUE, tuple)
+
+
 def test_entries_are_well_formed():
     """Is every entry a graded function's, uniquely named within it, listing real outputs in the rubric's order?"""
     seen = set()
