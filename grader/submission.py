@@ -176,7 +176,11 @@ def _add_code(sub: Submission, source: str, label: str) -> None:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         source = neutralise_magics(source)
     for node, text, line in _parse_chunks(source, label, sub.messages):
-        if _is_definition(node):
+        try:
+            definition = _is_definition(node)
+        except RecursionError:  # a constant expression nested too deeply to inspect: scratch code
+            definition = False
+        if definition:
             sub.statements.append(Statement(label, line, text))
             name = _defined_name(node)
             if name in GRADED_FUNCTIONS:
