@@ -799,7 +799,7 @@ which your backward pass computes, is the learning signal that reaches the
 input at step $t$. We plot its size, relative to the last step's, against $t$.
 
 * The RNN has moderate random weights (`Waa` with spectral radius 0.9).
-* The LSTM has random weights of the same size, and its forget gates biased
+* The LSTM has random weights of a comparable scale, and its forget gates biased
   open ($b_f = 3$, so $f_t \approx 0.95$), as LSTMs are often initialised
   and as trained LSTMs learn to do for information worth keeping.
 

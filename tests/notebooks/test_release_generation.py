@@ -52,3 +52,15 @@ def test_solution_notebook_is_built_by_its_script(tmp_path, monkeypatch):
     build.main()
     assert nbformat.read(str(out), as_version=4) == nbformat.read(str(build.ROOT / "solutions" / ASSIGNMENT /
                                                                        "rnn_lstm.ipynb"), as_version=4)
+
+
+def test_diagrams_are_drawn_by_their_script(tmp_path, monkeypatch):
+    """Does scripts/make_diagrams.py draw every picture the notebook shows (the committed ones by name)?"""
+    from nbhelpers import SOURCE_DIR
+
+    make_diagrams = load_script("make_diagrams")
+    monkeypatch.setattr(make_diagrams, "OUT", tmp_path)
+    make_diagrams.main()
+    drawn = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert drawn == sorted(p.name for p in (SOURCE_DIR / "images").glob("*.png"))
+    assert all((tmp_path / name).stat().st_size > 10_000 for name in drawn)
