@@ -270,6 +270,10 @@ def test_interrupted_batch_resumes_to_the_same_grades(kit, tmp_path):
 def test_same_submission_twice_gives_the_same_json(kit, tmp_path):
     """Graded twice, does the same submission give the same JSON apart from timing?"""
     buggy = ROOT / "examples" / "submissions" / "buggy.ipynb"
-    first = kit.grade_json(buggy, HOSTILE / "patched-numpy.py")
-    second = kit.grade_json(buggy, HOSTILE / "patched-numpy.py")
-    assert [without_timing(r) for r in first] == [without_timing(r) for r in second]
+    # a generous timeout: a call cut short by a loaded machine is not what this asks about
+    first = kit.grade_json(buggy, HOSTILE / "patched-numpy.py", timeout="20")
+    second = kit.grade_json(buggy, HOSTILE / "patched-numpy.py", timeout="20")
+    for a, b in zip(first, second):
+        a, b = without_timing(a), without_timing(b)
+        assert a["score"] == b["score"], (a["submission"], a["score"], b["score"])
+        assert a == b, a["submission"]
