@@ -146,7 +146,7 @@ def _rng(seed: int, *labels) -> np.random.Generator:
 
 
 def random_parameters(model: str, s: Shape, rng: np.random.Generator) -> dict:
-    """Weights scaled so that gates and tanh stay away from saturation."""
+    """Random parameters: weights N(0, 1/fan-in), biases N(0, 1/4)."""
     if model == "rnn":
         shapes = {"Wax": (s.n_a, s.n_x), "Waa": (s.n_a, s.n_a), "Wya": (s.n_y, s.n_a),
                   "ba": (s.n_a, 1), "by": (s.n_y, 1)}
@@ -157,7 +157,10 @@ def random_parameters(model: str, s: Shape, rng: np.random.Generator) -> dict:
             shapes["b" + g] = (s.n_a, 1)
         shapes["Wy"] = (s.n_y, s.n_a)
         shapes["by"] = (s.n_y, 1)
-    return {k: 0.6 * rng.standard_normal(v) for k, v in shapes.items()}
+    # Scaled by 1/sqrt(fan-in): pre-activations have unit scale whatever the sizes,
+    # so tanh and the gates work in their curved range (neither saturated nor linear).
+    return {k: rng.standard_normal(v) * (1.0 / np.sqrt(v[1]) if k.startswith("W") else 0.5)
+            for k, v in shapes.items()}
 
 
 def make_inputs(problem: Problem, s: Shape, rng: np.random.Generator) -> tuple:
