@@ -137,6 +137,7 @@ def test_read_survives_deeply_nested_expressions(tmp_path, kind, depth):
 
 # ---------------------------------------------------------------- whole grades: a handful
 
+@pytest.mark.slow
 @settings(max_examples=6, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(nb=notebook_bytes, py=python_bytes)
