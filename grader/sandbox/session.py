@@ -37,6 +37,9 @@ def describe_exit(code: int | None, memory: int) -> str:
         if -code == signal.SIGXCPU:
             return "it used up its CPU time"
         return f"it was killed by signal {name}"
+    if code > 128 and code - 128 in signal.Signals._value2member_map_:
+        # bubblewrap reports a child killed by signal N as exit status 128 + N
+        return f"it was killed by signal {signal.Signals(code - 128).name}"
     return f"it exited with status {code} (sys.exit or os._exit in the submission?)"
 
 
