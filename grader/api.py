@@ -28,7 +28,7 @@ from .sandbox import Launcher, Limits, WorkerFailure, WorkerSession, make_launch
 MAX_ORACLE_CALLS = 10_000  # black-box cell calls allowed during one call
 HELPERS_SOURCE = inspect.getsource(reference.activations)
 COURSE_MODULES = {"public_tests", "test_utils", "outputs", "rnn_utils", "utils", "testCases",
-                  "testCases_v2", "test_cases"}
+                  "testCases_v2", "test_cases", "selfcheck"}
 
 
 @dataclass

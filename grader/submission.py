@@ -267,18 +267,34 @@ def read(path: str | Path, name: str | None = None) -> Submission:
     return sub
 
 
+# Modules the course ships beside the notebook: inside a folder they are not submissions.
+COURSE_FILES = frozenset({"selfcheck.py", "rnn_utils.py", "public_tests.py", "test_utils.py",
+                          "nbgrader_config.py"})
+
+
 def discover(paths: list[str | Path]) -> list[tuple[Path, str]]:
     """Expand paths into (file, name) pairs: a file is itself; a folder gives every
-    .ipynb/.py below it (hidden folders and checkpoints skipped), named by its
-    path relative to the folder."""
+    .ipynb/.py below it (hidden folders, checkpoints and the course's own modules
+    skipped), named by its path relative to the folder. Names are unique: files
+    given separately that share a name are named by the path as given."""
     found: list[tuple[Path, str]] = []
     for p in map(Path, paths):
         if p.is_dir():
             for f in sorted(p.rglob("*")):
                 rel = f.relative_to(p)
-                if f.is_file() and f.suffix.lower() in SUFFIXES and not any(
+                if f.is_file() and f.suffix.lower() in SUFFIXES and f.name not in COURSE_FILES and not any(
                         part.startswith(".") or part == "__pycache__" for part in rel.parts):
                     found.append((f, rel.as_posix()))
         else:
             found.append((p, p.name))
-    return found
+    names = [n for _, n in found]
+    out, seen = [], set()
+    for (f, name) in found:
+        if names.count(name) > 1:
+            name = f.as_posix()
+        base, k = name, 2
+        while name in seen:
+            name, k = f"{base} ({k})", k + 1
+        seen.add(name)
+        out.append((f, name))
+    return out

@@ -60,3 +60,20 @@ def test_folder_discovery_names_by_relative_path(tmp_path):
         (tmp_path / rel).write_text("")
     names = [n for _, n in submission.discover([tmp_path])]
     assert names == ["alice/a1/nb.ipynb", "bob/a1/nb.py"]
+
+
+def test_same_file_names_stay_distinct(tmp_path):
+    """Do two files with the same name, given separately, get distinct names (and so distinct results)?"""
+    for d in ("a", "b"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "rnn_lstm.ipynb").write_text("")
+    found = submission.discover([tmp_path / "a" / "rnn_lstm.ipynb", tmp_path / "b" / "rnn_lstm.ipynb"])
+    assert len({n for _, n in found}) == 2
+
+
+def test_course_modules_in_a_folder_are_not_submissions(tmp_path):
+    """Are the course's own modules (selfcheck.py, rnn_utils.py) beside a notebook left out of a batch?"""
+    for rel in ("alice/rnn_lstm/rnn_lstm.ipynb", "alice/rnn_lstm/selfcheck.py", "alice/rnn_lstm/rnn_utils.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("")
+    assert [n for _, n in submission.discover([tmp_path])] == ["alice/rnn_lstm/rnn_lstm.ipynb"]
