@@ -12,6 +12,8 @@ import hashlib
 import inspect
 import json
 import os
+import queue
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,10 +64,43 @@ class Grader:
         self.options = options or Options()
         limits = Limits(timeout=self.options.timeout, memory=self.options.memory)
         self.launcher = launcher or make_launcher(self.options.sandbox, limits)
+        self._sessions: queue.SimpleQueue[WorkerSession] = queue.SimpleQueue()
+        self._all_sessions: list[WorkerSession] = []
+        self._lock = threading.Lock()
+        self._new_session().spawn()  # boots (imports numpy) while the cases are computed
         self.cases: dict[str, list[Case]] = {p.name: hidden_cases(p, self.options.seed) for p in PROBLEMS}
         self.forbidden: list[str] = []  # folders the audit hook refuses (submissions, output)
 
+    def _new_session(self) -> WorkerSession:
+        session = WorkerSession(self.launcher)
+        with self._lock:
+            self._all_sessions.append(session)
+        self._sessions.put(session)
+        return session
+
+    def _acquire(self) -> WorkerSession:
+        try:
+            return self._sessions.get_nowait()
+        except queue.Empty:
+            self._new_session()
+            return self._sessions.get()
+
+    def prestart(self, n: int) -> None:
+        """Start n warm workers now (one per parallel job)."""
+        while len(self._all_sessions) < n:
+            self._new_session().spawn()
+
+    @property
+    def worker_peak_kb(self) -> int:
+        return max((s.peak_kb for s in self._all_sessions), default=0)
+
+    @property
+    def worker_starts(self) -> int:
+        return sum(s.starts for s in self._all_sessions)
+
     def close(self) -> None:
+        for session in self._all_sessions:
+            session.close()
         self.launcher.close()
 
     # ------------------------------------------------------------------ one submission
@@ -78,13 +113,15 @@ class Grader:
         result.messages = list(sub.messages)
         if sub.fatal:
             result.messages.insert(0, sub.fatal)
-        session = WorkerSession(self.launcher)
+        session = self._acquire()
+        session.reset_output()
         try:
             self._grade(sub, session, result)
         finally:
-            session.close()
+            session.finish()
             result.printed_bytes = session.output_total
             result.printed = bytes(session.output).decode("utf-8", "replace")[:2000]
+            self._sessions.put(session)
         order = {n: i for i, n in enumerate(DISPLAY_ORDER)}
         result.functions.sort(key=lambda f: order[f.name])
         result.execution_time = time.monotonic() - started
@@ -115,7 +152,7 @@ class Grader:
                   "statements": [s.to_wire() for s in sub.statements],
                   "audit": self.launcher.audit(self.forbidden)}
         try:
-            session.start()
+            session.begin()
             reply, _ = session.request(header, timeout=max(self.options.timeout, 5.0))
         except (WorkerFailure, OSError) as exc:
             session.close()
@@ -250,7 +287,8 @@ class Batch:
         """Grade what is not done yet; return one result per file, in order."""
         todo = [(p, n) for p, n in self.files if n not in self.done]
         results = dict(self.done)
-        jobs = max(1, self.options.jobs or os.cpu_count() or 1)
+        jobs = max(1, min(self.options.jobs or os.cpu_count() or 1, len(todo) or 1))
+        self.grader.prestart(jobs)
         try:
             with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
                 futures = {pool.submit(self._grade_one, p, n): n for p, n in todo}

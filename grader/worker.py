@@ -1,7 +1,10 @@
 """The worker: the only place where student code runs.
 
 Started by `grader.sandbox` as `python worker.py REQUEST_FD REPLY_FD`, inside
-the sandbox when one is available. It imports nothing from the grader but the
+the sandbox when one is available, as a "zygote": it imports numpy once and
+forks a fresh child for each submission ({"op": "fork"}); the child serves
+that submission's requests until {"op": "end"}, then the zygote kills whatever
+the child left running, empties /tmp and replies {"op": "ready"}. It imports nothing from the grader but the
 wire format (`wire.py`, copied beside it): the reference implementations and
 hidden expected values are never loaded here. Requests and replies are frames
 of plain data (see wire.py); the student's prints go to stdout/stderr, which
@@ -184,10 +187,8 @@ def apply_limits():
         resource.setrlimit(limit, (int(value), int(value)))
 
 
-def main():
-    apply_limits()
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)  # student code must not read the grader's requests
+def serve():
+    """One submission, in a child of the zygote: load, call, ... until "end"."""
     while True:
         try:
             header, arrays = reader.read()
@@ -198,9 +199,92 @@ def main():
             reply, out = load(header)
         elif op == "call":
             reply, out = call(header, arrays)
-        else:
+        else:  # "end", or anything unexpected
             return
         wire.send(REPLY_FD, reply, out)
+
+
+def make_undumpable():
+    """No ptrace or /proc/PID/mem access between processes of the same uid."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4
+    except Exception:  # noqa: BLE001 - not on Linux: nothing to do
+        pass
+
+
+def clean_up(init):
+    """After a submission: kill what it left running, reap it, empty the private /tmp.
+
+    Only as PID 1 of the sandbox's own PID namespace does kill(-1) reach exactly
+    the sandbox's processes; outside a sandbox the child alone is reaped (there,
+    the audit hook refuses fork)."""
+    import shutil
+    import signal
+
+    if init:
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except OSError:
+            pass
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, 0 if init else os.WNOHANG)
+        except ChildProcessError:
+            break
+        if pid == 0:
+            break
+    if init:
+        for name in os.listdir("/tmp"):
+            path = os.path.join("/tmp", name)
+            try:
+                if os.path.isdir(path) and not os.path.islink(path):
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    os.unlink(path)
+            except OSError:
+                pass
+
+
+def main():
+    """The zygote: numpy imported once; a fresh forked child per submission.
+
+    Replies "ready" when it can fork (at start, and after each child has ended
+    and been cleaned up), with the child's exit status and the peak memory of
+    its children so far."""
+    import resource
+
+    apply_limits()
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)  # student code must not read the grader's requests
+    make_undumpable()
+    init = os.getpid() == 1
+    status = None
+    while True:
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        wire.send(REPLY_FD, {"op": "ready", "child_status": status, "peak_kb": peak})
+        try:
+            header, _ = reader.read()
+        except EOFError:
+            return
+        if header.get("op") != "fork":
+            return
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                serve()
+            except BaseException:  # noqa: BLE001 - the protocol broke: end this child
+                code = 70
+            os._exit(code)
+        try:
+            _, raw = os.waitpid(pid, 0)
+            status = os.waitstatus_to_exitcode(raw)
+        except ChildProcessError:
+            status = None
+        clean_up(init)
+        reader.buffer = b""  # whatever the child left unread was its own
 
 
 if __name__ == "__main__":

@@ -2,8 +2,10 @@
 
 Levels, strongest first:
   bwrap    bubblewrap: no network, read-only system, only the Python runtime and
-           the worker visible, private /tmp discarded afterwards, own PID
-           namespace, unprivileged uid, dies with the grader.
+           the worker visible, private /tmp emptied after every submission, own
+           PID namespace whose PID 1 is the worker's zygote (so it can kill
+           everything a submission left running), unprivileged uid, no
+           capabilities, dies with the grader.
   uid      (root without bubblewrap) a process under the unprivileged uid 65534,
            plus the worker's audit hook.
   process  a plain child process with resource limits and the worker's audit
@@ -135,7 +137,7 @@ class Launcher:
 
 def bwrap_prefix(stage: str, package_dir: str, env: dict[str, str]) -> list[str]:
     cmd = ["bwrap", "--unshare-all", "--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY),
-           "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+           "--die-with-parent", "--new-session", "--as-pid-1", "--cap-drop", "ALL"]
     for top in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64"):
         if os.path.islink(top):
             cmd += ["--symlink", os.readlink(top), top]
@@ -161,7 +163,7 @@ def bwrap_prefix(stage: str, package_dir: str, env: dict[str, str]) -> list[str]
 
 def _works(launcher: Launcher) -> bool:
     """Start a worker at this level once, with a trivial command, and see it run."""
-    cmd = launcher.command(0, 1)[:-3] + ["-c", "import numpy"]
+    cmd = launcher.command(0, 1)[:-3] + ["-S", "-c", "pass"]  # cheap: no site, no numpy
     try:
         return subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, timeout=30,

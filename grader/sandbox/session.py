@@ -1,9 +1,15 @@
-"""Talk to one running worker: send a request, wait for its reply under a deadline.
+"""Talk to a worker: a warm zygote that forks one fresh child per submission.
 
-Everything the worker sends is parsed by `grader.wire` (plain data only). The
-student's printed output arrives on a separate pipe; the first `Limits.output`
-bytes are kept and the rest is counted and dropped, so a flood of output
-cannot fill memory or block the worker.
+    session.begin()      start the zygote if needed (sandboxed, numpy imported), fork a child
+    session.request(...) send a frame to the child, wait for its reply under a deadline
+    session.finish()     end the child; the zygote kills what it left and reports "ready"
+
+Everything the worker sends is parsed by `grader.wire` (plain data only). If
+the child hangs, dies or breaks the protocol, the whole sandbox is killed and
+a new one is started for what comes next: nothing of a failed child survives.
+The student's printed output arrives on a separate pipe; the first
+`Limits.output` bytes are kept and the rest is counted and dropped, so a flood
+of output cannot fill memory or block the worker.
 """
 from __future__ import annotations
 
@@ -18,6 +24,8 @@ from .. import wire
 from .launch import Launcher
 
 OracleHandler = Callable[[dict, list], tuple[dict, list]]
+START_TIMEOUT = 60.0  # seconds for a new zygote to import numpy and say "ready"
+FINISH_TIMEOUT = 10.0  # seconds for a child to end and the zygote to clean up
 
 
 class WorkerFailure(Exception):
@@ -25,17 +33,17 @@ class WorkerFailure(Exception):
 
     def __init__(self, kind: str, message: str):
         super().__init__(message)
-        self.kind = kind  # "timeout", "exit", "protocol"
+        self.kind = kind  # "timeout", "exit", "protocol", "start"
         self.message = message
 
 
-def describe_exit(code: int | None, memory: int) -> str:
+def describe_exit(code: int | None) -> str:
     if code is None:
         return "it stopped answering"
     if code < 0:
-        name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
         if -code == signal.SIGXCPU:
             return "it used up its CPU time"
+        name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
         return f"it was killed by signal {name}"
     if code > 128 and code - 128 in signal.Signals._value2member_map_:
         # bubblewrap reports a child killed by signal N as exit status 128 + N
@@ -44,18 +52,23 @@ def describe_exit(code: int | None, memory: int) -> str:
 
 
 class WorkerSession:
-    """One worker process; restartable. Not thread-safe: one per grading thread."""
+    """One zygote and its current child. Not thread-safe: one per grading thread."""
 
     def __init__(self, launcher: Launcher):
         self.launcher = launcher
         self.limits = launcher.limits
         self.process: subprocess.Popen | None = None
-        self.output = bytearray()  # first bytes the submission printed
+        self.zygote_ready = False
+        self.in_child = False
+        self.output = bytearray()  # first bytes the current submission printed
         self.output_total = 0  # bytes it printed in all
-        self.starts = 0
+        self.starts = 0  # zygotes started
+        self.peak_kb = 0  # peak resident memory of any child so far, in KiB
+        self._pending = b""  # bytes to send before the next request (the fork)
 
     # -------------------------------------------------------------- lifecycle
-    def start(self) -> None:
+    def spawn(self) -> None:
+        """Start a zygote without waiting for it (it boots while the grader works)."""
         self.close()
         req_r, self._req_w = os.pipe()
         self._rep_r, rep_w = os.pipe()
@@ -71,13 +84,52 @@ class WorkerSession:
         for fd in (self._req_w, self._rep_r, self._out_r):
             os.set_blocking(fd, False)
         self._buffer = b""
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self._rep_r, selectors.EVENT_READ, "reply")
+        self._selector.register(self._out_r, selectors.EVENT_READ, "output")
+        self.zygote_ready = False
         self.starts += 1
 
     @property
-    def running(self) -> bool:
+    def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    @property
+    def running(self) -> bool:
+        """A child is ready for this submission's requests."""
+        return self.alive and self.in_child
+
+    def begin(self) -> None:
+        """Make a fresh child for a submission (restarting the sandbox if needed)."""
+        if not self.alive:
+            self.spawn()
+        if not self.zygote_ready:
+            self._exchange(b"", None, START_TIMEOUT, expect_ready=True, what="the worker did not start")
+            self.zygote_ready = True
+        self._pending = wire.pack({"op": "fork"})
+        self.zygote_ready = False
+        self.in_child = True
+
+    def reset_output(self) -> None:
+        self.output.clear()
+        self.output_total = 0
+
+    def finish(self) -> None:
+        """End the current child and wait until the zygote has cleaned up after it."""
+        if self.alive and self.in_child:
+            try:
+                self._exchange(wire.pack({"op": "end"}), None, FINISH_TIMEOUT, expect_ready=True,
+                               what="the worker did not end")
+                self.zygote_ready = True
+            except WorkerFailure:
+                pass  # closed: the next begin() starts a new sandbox
+        self.in_child = False
+        self._drain_output()
+
     def close(self) -> None:
+        """Kill the whole sandbox (zygote, child and anything they started)."""
+        self.in_child = False
+        self.zygote_ready = False
         if self.process is None:
             return
         try:
@@ -89,6 +141,8 @@ class WorkerSession:
         except ProcessLookupError:
             pass
         self.process.wait()
+        self._drain_output()
+        self._selector.close()
         for fd in (self._req_w, self._rep_r, self._out_r):
             try:
                 os.close(fd)
@@ -99,19 +153,24 @@ class WorkerSession:
     # -------------------------------------------------------------- requests
     def request(self, header: dict, arrays: list = (), on_oracle: OracleHandler | None = None,
                 timeout: float | None = None) -> tuple[dict, list]:
-        """Send one request; return the reply (header, arrays) or raise WorkerFailure.
+        """Send one request to the child; return its reply (header, arrays) or raise WorkerFailure.
 
-        While waiting, oracle requests from the worker are answered with
-        `on_oracle`. The deadline covers the whole exchange.
+        While waiting, oracle requests from the child are answered with
+        `on_oracle`. The deadline covers the whole exchange. On failure the
+        sandbox is closed.
         """
         if not self.running:
             raise WorkerFailure("exit", "the worker is not running")
-        deadline = time.monotonic() + (self.limits.timeout if timeout is None else timeout)
-        pending = memoryview(wire.pack(header, list(arrays)))
-        selector = selectors.DefaultSelector()
-        selector.register(self._rep_r, selectors.EVENT_READ, "reply")
-        selector.register(self._out_r, selectors.EVENT_READ, "output")
+        limit = self.limits.timeout if timeout is None else timeout
+        return self._exchange(wire.pack(header, list(arrays)), on_oracle, limit, expect_ready=False,
+                              what=f"it did not finish within {limit:g} s")
+
+    def _exchange(self, frame: bytes, on_oracle, limit: float, expect_ready: bool, what: str):
+        deadline = time.monotonic() + limit
+        pending = memoryview(self._pending + frame)
+        self._pending = b""
         writing = False
+        selector = self._selector
         try:
             while True:
                 if pending and not writing:
@@ -119,8 +178,7 @@ class WorkerSession:
                     writing = True
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    self.close()
-                    raise WorkerFailure("timeout", f"it did not finish within {self.limits.timeout:g} s")
+                    raise WorkerFailure("timeout", what)
                 for key, _ in selector.select(remaining):
                     if key.data == "output":
                         self._drain_output()
@@ -130,7 +188,7 @@ class WorkerSession:
                         except BlockingIOError:
                             sent = 0
                         except BrokenPipeError:
-                            self._died()
+                            raise WorkerFailure("exit", describe_exit(self.process.wait())) from None
                         pending = pending[sent:]
                         if not pending:
                             selector.unregister(self._req_w)
@@ -138,24 +196,41 @@ class WorkerSession:
                     else:
                         chunk = self._read(self._rep_r)
                         if chunk == b"":
-                            self._died()
-                        self._buffer += chunk
+                            raise WorkerFailure("exit", describe_exit(self.process.wait()))
+                        self._buffer += chunk or b""
                         for reply in self._frames():
-                            if reply[0].get("op") == "oracle" and on_oracle is not None:
+                            op = reply[0].get("op")
+                            if op == "ready":
+                                self.peak_kb = max(self.peak_kb, int(reply[0].get("peak_kb") or 0))
+                                if expect_ready:
+                                    return reply
+                                status = reply[0].get("child_status")
+                                raise WorkerFailure("exit", describe_exit(status if isinstance(status, int) else None))
+                            if expect_ready:
+                                raise WorkerFailure("protocol", "it sent data after its submission ended")
+                            if op == "oracle" and on_oracle is not None:
                                 answer = on_oracle(*reply)
                                 pending = memoryview(bytes(pending) + wire.pack(*answer))
+                                if not writing:
+                                    selector.register(self._req_w, selectors.EVENT_WRITE, "request")
+                                    writing = True
                             else:
-                                self._drain_output()
                                 return reply
+        except WorkerFailure:
+            self.close()
+            raise
         finally:
-            selector.close()
+            if writing and self.process is not None:
+                try:
+                    selector.unregister(self._req_w)
+                except (KeyError, ValueError):
+                    pass
 
     def _frames(self):
         while True:
             try:
                 size = wire.frame_size(self._buffer)
             except wire.WireError as exc:
-                self.close()
                 raise WorkerFailure("protocol", f"it sent malformed data ({exc})") from None
             if size is None or len(self._buffer) < size:
                 return
@@ -163,7 +238,6 @@ class WorkerSession:
             try:
                 yield wire.unpack(frame)
             except wire.WireError as exc:
-                self.close()
                 raise WorkerFailure("protocol", f"it sent malformed data ({exc})") from None
 
     def _read(self, fd: int) -> bytes | None:
@@ -173,17 +247,16 @@ class WorkerSession:
             return None
 
     def _drain_output(self) -> None:
+        if self.process is None:
+            return
         while True:
-            chunk = self._read(self._out_r)
+            try:
+                chunk = os.read(self._out_r, 1 << 20)
+            except (BlockingIOError, OSError):
+                return
             if not chunk:
                 return
             self.output_total += len(chunk)
             room = self.limits.output - len(self.output)
             if room > 0:
                 self.output += chunk[:room]
-
-    def _died(self):
-        code = self.process.wait() if self.process else None
-        self._drain_output()
-        self.close()
-        raise WorkerFailure("exit", describe_exit(code, self.limits.memory))
