@@ -1,7 +1,10 @@
 """Command line: parse arguments, call the API, print. Nothing else.
 
-    python -m grader grade PATH [PATH ...] [--format text|json|gradescope]
+    python -m grader grade PATH [PATH ...] [--format text|json|gradescope|html] [--html]
                            [--out DIR] [--jobs N] [--timeout SECONDS] [--sandbox auto|bwrap|none]
+    python -m grader nbgrader-sync ASSIGNMENT [--course-dir DIR] [--student ID ...] [--map GRADE_ID=FUNCTION ...]
+    python -m grader gradescope-bundle OUT.zip
+    python -m grader report DIR [--output FILE]
 
 Exit status: 0 when every submission got a result (zero scores included),
 2 for a usage error, 1 for an internal fault. Logs go to stderr.
@@ -12,6 +15,7 @@ import argparse
 import json
 import os
 import sys
+import textwrap
 import traceback
 from pathlib import Path
 
@@ -29,6 +33,9 @@ submitted/<student>/<assignment>/<notebook>.ipynb works as is).
 
 With --out, one Gradescope results.json per submission is written under DIR
 (mirroring the relative paths, with .json appended) plus DIR/grades.csv.
+--format html (or --html beside another format) also writes a feedback page
+per submission, DIR/<relative path>.html: every function's checks, diagnosis
+and score (never a hidden input), readable on a phone; it needs --out.
 Submissions whose result is already there (same file content) are skipped,
 so an interrupted batch resumes with the same command; --force regrades all.
 
@@ -63,6 +70,10 @@ def positive_int(text: str) -> int:
     return value
 
 
+def wrap(text: str) -> str:
+    return textwrap.fill(text, width=min(100, max(60, os.get_terminal_size(2).columns if sys.stderr.isatty() else 80)))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m grader",
@@ -73,8 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Grade submissions (.ipynb or .py files, or folders of them).",
                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     grade.add_argument("paths", nargs="+", metavar="PATH", help="a submission file or a folder of them")
-    grade.add_argument("--format", choices=("text", "json", "gradescope"), default="text",
-                       help="what to print on stdout (default: text)")
+    grade.add_argument("--format", choices=("text", "json", "gradescope", "html"), default="text",
+                       help="what to print on stdout (default: text); html: write feedback pages into --out "
+                            "and print their paths")
+    grade.add_argument("--html", action="store_true",
+                       help="with --out: also write a feedback page per submission (DIR/<name>.html)")
     grade.add_argument("--out", metavar="DIR", type=Path,
                        help="write one results.json per submission and grades.csv into DIR")
     grade.add_argument("--jobs", type=positive_int, default=None, metavar="N",
@@ -89,7 +103,87 @@ def build_parser() -> argparse.ArgumentParser:
                        help="with --out: regrade submissions that already have a result")
     grade.add_argument("--seed", type=int, default=None, help="seed of the hidden cases (default: the course's)")
     grade.add_argument("--no-color", action="store_true", help="no colour in text output")
+    add_isolation = lambda p: (  # noqa: E731 - the grading options the other commands share
+        p.add_argument("--jobs", type=positive_int, default=None, metavar="N",
+                       help=f"submissions graded in parallel (default: the CPU count, {os.cpu_count()})"),
+        p.add_argument("--timeout", type=positive_float, default=10.0, metavar="SECONDS",
+                       help="wall-clock limit per function call (default: 10)"),
+        p.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="auto",
+                       help="isolation of student code (default: auto)"))
+
+    sync = sub.add_parser(
+        "nbgrader-sync", help="after `nbgrader autograde`: replace its scores with this grader's, in the gradebook",
+        description=wrap("Grade the submitted notebooks of an nbgrader ASSIGNMENT with this project's isolated grader "
+                    "and write each function's score into the auto_score of the matching autograded cell of "
+                    "nbgrader's gradebook, so formgrader, `nbgrader export` and `nbgrader generate_feedback` show "
+                    "scores the student's code could not fake (nbgrader runs its tests in the student's kernel). "
+                    "Run it in the course folder after `nbgrader autograde ASSIGNMENT`; it prints every change "
+                    "(student, function, old -> new)."),
+        epilog=SYNC_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sync.add_argument("assignment", metavar="ASSIGNMENT", help="the nbgrader assignment, e.g. rnn_lstm")
+    sync.add_argument("--course-dir", type=Path, default=None, metavar="DIR",
+                      help="the course folder (with nbgrader_config.py; default: the current folder)")
+    sync.add_argument("--student", action="append", default=[], metavar="ID",
+                      help="only this student (repeatable; default: every student with a submission)")
+    sync.add_argument("--map", action="append", default=[], metavar="GRADE_ID=FUNCTION",
+                      help="grade cell GRADE_ID grades FUNCTION (repeatable; overrides the automatic mapping)")
+    sync.add_argument("--db", default=None, metavar="URL",
+                      help="gradebook database URL (default: the course's, sqlite:///<course>/gradebook.db)")
+    sync.add_argument("--dry-run", action="store_true", help="grade and print the changes, write nothing")
+    sync.add_argument("--no-annotate", action="store_true",
+                      help="do not append the grader's feedback to the autograded notebooks' grade cells")
+    sync.add_argument("--out", type=Path, metavar="DIR",
+                      help="also keep the grader's results.json files and grades.csv in DIR")
+    add_isolation(sync)
+
+    bundle = sub.add_parser(
+        "gradescope-bundle", help="build the autograder zip to upload to Gradescope",
+        description=wrap("Write OUT.zip, a Gradescope autograder: setup.sh (apt-get installs bubblewrap, pip installs "
+                    "the grader from the bundled grader-src/) and run_autograder (grades every .ipynb/.py of "
+                    "/autograder/submission with `python -m grader grade --format gradescope` into "
+                    "/autograder/results/results.json)."),
+        epilog=BUNDLE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    bundle.add_argument("output", metavar="OUT.zip", type=Path, help="the zip file to write")
+
+    rep = sub.add_parser(
+        "report", help="one HTML page with plots for a graded class (the --out folder of grade)",
+        description="Read the results written by `python -m grader grade ... --out DIR` (one results.json per "
+                    "submission) and write one self-contained HTML page (inline SVG plots, no external asset): "
+                    "distribution of totals, per-function mean score and share of full marks, the most "
+                    "frequent diagnosed mistakes, and the submissions that timed out or failed to load.")
+    rep.add_argument("folder", metavar="DIR", type=Path, help="the --out folder of `grade`")
+    rep.add_argument("--output", type=Path, metavar="FILE", help="the page to write (default: DIR/report.html)")
+    rep.add_argument("--title", default="Class report", help="the page's title")
     return parser
+
+
+SYNC_EPILOG = """examples (in the course folder, after `nbgrader autograde rnn_lstm`):
+  python -m grader nbgrader-sync rnn_lstm
+  python -m grader nbgrader-sync rnn_lstm --student alice --dry-run
+  python -m grader nbgrader-sync rnn_lstm --map cell-7f3a=lstm_forward
+
+Which grade cell grades which function, first rule that decides:
+  1. --map GRADE_ID=FUNCTION;
+  2. the grade_id names exactly one graded function (test_lstm_cell_forward);
+  3. the cell's source calls exactly one graded function, or, calling none,
+     refers to exactly one (assert_correct("lstm_forward", lstm_forward)).
+Other grade cells (and markdown ones) are left as nbgrader scored them, and
+listed. Score written: function score / its points x the cell's points.
+A manual score set in formgrader still overrides auto_score in nbgrader.
+"""
+
+BUNDLE_EPILOG = """example:
+  python -m grader gradescope-bundle autograder.zip   # then upload it on Gradescope
+
+Several gradable files in one upload: each is graded, and each function gets
+its best score over them (the file is named in its feedback); none: score 0
+and a message saying what to upload. Students see every function's score and
+feedback (all tests "visible", so they see their total); hidden cases are
+named by number only ([hidden case 2]); the full feedback goes to the
+autograder's stdout, which only instructors see. Environment variables
+AUTOGRADER_ROOT, AUTOGRADER_SUBMISSION, AUTOGRADER_RESULTS, AUTOGRADER_PYTHON
+override run_autograder's paths (for testing it outside Gradescope).
+"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,8 +195,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
+    commands = {"grade": run_grade, "nbgrader-sync": run_sync, "gradescope-bundle": run_bundle,
+                "report": run_report}
     try:
-        return run_grade(args)
+        return commands[args.command](args)
     except UsageError as exc:
         print(f"python -m grader: error: {exc}", file=sys.stderr)
         return 2
@@ -129,6 +225,9 @@ def run_grade(args) -> int:
         raise UsageError("no .ipynb or .py submission found under " + ", ".join(args.paths))
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out}: exists and is not a folder")
+    pages = args.format == "html" or args.html
+    if pages and args.out is None:
+        raise UsageError("feedback pages (--format html, --html) are written into a folder: add --out DIR")
     seed = DEFAULT_SEED if args.seed is None else args.seed
     options = api.Options(timeout=args.timeout, memory=args.memory << 20, jobs=args.jobs,
                           sandbox=args.sandbox, seed=seed)
@@ -152,18 +251,82 @@ def run_grade(args) -> int:
         docs = [batch.documents.get(r.name) or report.gradescope(r, batch.digests.get(r.name, ""), seed)
                 for r in results]
         print(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2))
+    elif args.format == "html":
+        pass  # the pages' paths are printed below
     else:
         for r in results:
             print(report.text_table(r, colour=colour))
             print()
         if len(results) > 1:
             print(report.batch_summary(results))
+    if pages:
+        from . import htmlreport
+
+        for r in results:
+            path = htmlreport.feedback_path(args.out, r.name)
+            report.write_atomic(path, htmlreport.feedback_page(r))
+            if args.format == "html":
+                print(path)
     if args.out is not None:
-        print(f"results written to {args.out}/ (grades.csv and one .json per submission)", file=sys.stderr)
+        print(f"results written to {args.out}/ (grades.csv and one .json per submission"
+              + (", one .html feedback page per submission)" if pages else ")"), file=sys.stderr)
     if batch.internal_errors:
         for line in batch.internal_errors:
             print(f"python -m grader: internal error: {line}", file=sys.stderr)
         return 1
+    return 0
+
+
+def run_sync(args) -> int:
+    from . import api, nbgrader_sync
+
+    try:
+        overrides = nbgrader_sync.parse_overrides(args.map)
+        options = api.Options(timeout=args.timeout, jobs=args.jobs, sandbox=args.sandbox)
+        root = args.course_dir or Path.cwd()
+        progress = Progress(0, enabled=False)
+        sync = nbgrader_sync.sync(args.assignment, root=root, students=args.student or None, options=options,
+                                  overrides=overrides, dry_run=args.dry_run, annotate=not args.no_annotate,
+                                  out=args.out, db_url=args.db, progress=progress.step)
+    except nbgrader_sync.SyncError as exc:
+        raise UsageError(str(exc)) from None
+    except ImportError as exc:
+        raise UsageError(f"nbgrader is not installed ({exc}): pip install nbgrader") from None
+    for (notebook, grade_id), (function, how) in sorted(sync.mapping.items()):
+        target = function or "(not mapped)"
+        print(f"map: {notebook}: {grade_id} -> {target} ({how})", file=sys.stderr)
+    for note in sync.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for change in sync.changed:
+        print(change.line())
+    print(sync.summary())
+    return 0
+
+
+def run_bundle(args) -> int:
+    from . import bundle
+
+    if args.output.suffix.lower() != ".zip":
+        raise UsageError(f"{args.output}: the bundle must be a .zip file")
+    names = bundle.build(args.output)
+    print(f"wrote {args.output} ({len(names)} files: setup.sh, run_autograder, grader-src/); "
+          f"upload it as the autograder on Gradescope", file=sys.stderr)
+    return 0
+
+
+def run_report(args) -> int:
+    from . import htmlreport, report
+
+    if not args.folder.is_dir():
+        raise UsageError(f"{args.folder}: not a folder (give the --out folder of `python -m grader grade`)")
+    data = htmlreport.load_results(args.folder)
+    if not data.results:
+        raise UsageError(f"{args.folder}: no results.json with grader details found; "
+                         f"run `python -m grader grade PATH --out {args.folder}` first")
+    output = args.output or args.folder / "report.html"
+    report.write_atomic(output, htmlreport.class_report(data, args.title))
+    print(output)
+    print(f"class report of {len(data.results)} submissions written to {output}", file=sys.stderr)
     return 0
 
 
