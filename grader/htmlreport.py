@@ -34,8 +34,9 @@ p,li,td,th{overflow-wrap:anywhere}
 table{border-collapse:collapse;width:100%;table-layout:fixed}
 td,th{border-bottom:1px solid #e5e5ea;padding:4px 6px;text-align:left;vertical-align:top}
 th{font-weight:600}
-td.mark{width:1.6em}
-td.name{width:32%}
+th.mark,td.mark{width:1.8em}
+th.name,td.name{width:30%}
+@media (max-width:480px){body{padding:8px;font-size:15px}th.name,td.name{width:34%}}
 .hint{background:#fff8e1;border-radius:6px;padding:6px 8px;margin:6px 0}
 .muted{color:#6e6e73;font-size:.9rem}
 figure{margin:12px 0}
