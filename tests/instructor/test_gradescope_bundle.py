@@ -21,11 +21,9 @@ SCHEMA = json.loads((ROOT / "tests" / "schemas" / "gradescope_results.schema.jso
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory, cli=None):
-    from conftest import run_grader
-
+def bundle(tmp_path_factory, cli):
     out = tmp_path_factory.mktemp("bundle") / "autograder.zip"
-    proc = run_grader("gradescope-bundle", out)
+    proc = cli("gradescope-bundle", out)
     assert proc.returncode == 0, proc.stderr
     return out
 
