@@ -60,7 +60,15 @@ def functions_named(grade_id: str) -> set[str]:
 def functions_used(source: str) -> tuple[set[str], set[str]]:
     """(called, referred to) graded functions in a cell's source: calls `f(...)`; names and
     string constants equal to a function's name. Magics and shell escapes are ignored."""
-    lines = [("pass" if line.lstrip().startswith(("%", "!")) else line) for line in source.splitlines()]
+    lines = []
+    for line in source.splitlines():
+        stripped = line.lstrip()
+        if stripped.startswith("!"):
+            line = "pass"
+        elif stripped.startswith("%"):  # `%time out = f(x)` keeps `out = f(x)`; `%%magic` lines go
+            rest = stripped.lstrip("%").partition(" ")[2]
+            line = rest if rest and not stripped.startswith("%%") else "pass"
+        lines.append(line)
     try:
         tree = ast.parse("\n".join(lines))
     except SyntaxError:  # not Python: fall back to words

@@ -18,7 +18,9 @@ FIXTURES = ROOT / "tests" / "fixtures" / "submissions"
 
 
 def run_grader(*args, cwd=ROOT, env=None, timeout=600) -> subprocess.CompletedProcess:
-    """`python -m grader ARGS` as a subprocess; text stdout/stderr."""
+    """`python -m grader ARGS` as a subprocess, this checkout's grader first on the path; text stdout/stderr."""
+    env = dict(os.environ if env is None else env)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return subprocess.run([sys.executable, "-m", "grader", *map(str, args)], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
