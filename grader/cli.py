@@ -319,6 +319,10 @@ def run_report(args) -> int:
 
     if not args.folder.is_dir():
         raise UsageError(f"{args.folder}: not a folder (give the --out folder of `python -m grader grade`)")
+    try:
+        import matplotlib  # noqa: F401 - the plots
+    except ImportError:
+        raise UsageError("the class report draws its plots with matplotlib: pip install matplotlib") from None
     data = htmlreport.load_results(args.folder)
     if not data.results:
         raise UsageError(f"{args.folder}: no results.json with grader details found; "
