@@ -70,6 +70,7 @@ class Grader:
         self._new_session().spawn()  # boots (imports numpy) while the cases are computed
         self.cases: dict[str, list[Case]] = {p.name: hidden_cases(p, self.options.seed) for p in PROBLEMS}
         self.forbidden: list[str] = []  # folders the audit hook refuses (submissions, output)
+        self._frames: dict[str, bytes] = {}
 
     def _new_session(self) -> WorkerSession:
         session = WorkerSession(self.launcher)
@@ -162,22 +163,42 @@ class Grader:
                 result.messages.append(load_message(err))
         return None
 
+    STOP_ON = ("not_implemented", "missing")  # statuses after which the other cases are not run
+
+    def _call_frame(self, problem: Problem) -> bytes:
+        """The packed request calling `problem` on all its hidden cases (built once per batch)."""
+        frame = self._frames.get(problem.name)
+        if frame is None:
+            trees, arrays = [], []
+            for case in self.cases[problem.name]:
+                tree, case_arrays = wire.encode(list(case.args))
+                trees.append(shift_arrays(tree, len(arrays)))
+                arrays += case_arrays
+            frame = wire.pack({"op": "call", "function": problem.name, "cases": trees,
+                               "black_box": problem.black_box, "stop_on": list(self.STOP_ON)}, arrays)
+            self._frames[problem.name] = frame
+        return frame
+
     def _run(self, problem: Problem, cases: list[Case], sub, session: WorkerSession) -> list[Outcome]:
+        """Call the function on every case; the per-call deadline restarts with each case."""
         outcomes = []
+        frame = self._call_frame(problem)
         for case in cases:
-            tree, arrays = wire.encode(list(case.args))
-            header = {"op": "call", "function": problem.name, "args": tree,
-                      "black_box": problem.black_box}
             calls = [0]
             try:
-                reply, data = session.request(header, arrays, on_oracle=self._oracle(problem, calls))
+                reply, data = session.request(None, frame=frame, on_oracle=self._oracle(problem, calls))
             except WorkerFailure as exc:
                 what = "did not finish" if exc.kind == "timeout" else "stopped the worker"
                 outcomes.append(Outcome("failure", error=f"the call {what}: {exc.message}"))
                 break
+            frame = None
             outcome = self._outcome(reply, data, sub)
             outcomes.append(outcome)
-            if outcome.status in ("not_implemented", "missing"):
+            if reply.get("case") != case.index:
+                session.close()
+                outcomes[-1] = Outcome("failure", error="the worker's replies went out of order")
+                break
+            if outcome.status in self.STOP_ON:
                 break
         return outcomes
 
@@ -214,10 +235,24 @@ class Grader:
                 return {"status": "error", "message": (
                     f"{problem.black_box} (the correct one, given to your function by the grader) "
                     f"raised {type(exc).__name__}: {str(exc)[:200]}; check what your function passes it")}, []
-            tree, out = wire.encode(value)
+            # what the worker holds already (its arguments, kept in the cache) travels as a reference
+            tree, out = wire.encode(value, refs={id(a): i for i, a in enumerate(positional)})
             return {"status": "ok", "result": tree}, out
 
         return answer
+
+
+def shift_arrays(tree, offset: int):
+    """The tree with its array indices moved by offset (to pack several values in one frame)."""
+    if isinstance(tree, dict):
+        (kind, x), = tree.items()
+        if kind in ("array", "scalar"):
+            return {kind: x + offset}
+        if kind in ("tuple", "list"):
+            return {kind: [shift_arrays(v, offset) for v in x]}
+        if kind == "dict":
+            return {kind: [[k, shift_arrays(v, offset)] for k, v in x]}
+    return tree
 
 
 def load_message(err: dict) -> str:

@@ -37,6 +37,11 @@ def array_problem(got, want: np.ndarray) -> str | None:
     """
     if not isinstance(got, np.ndarray):
         return f"is {describe_type(got)}, expected a numpy array"
+    if got.shape == want.shape and got.dtype.kind == "f":
+        # fast path, same test as numpy.isclose; NaN and infinity fail it and are named below
+        with np.errstate(all="ignore"):
+            if (np.abs(got - want) <= ATOL + RTOL * np.abs(want)).all():
+                return None
     if got.shape != want.shape:
         return f"has shape {tuple(got.shape)}, expected {tuple(want.shape)}"
     if not (np.issubdtype(got.dtype, np.number) or got.dtype == np.bool_):
@@ -179,7 +184,7 @@ def changed_input(problem: Problem, before: tuple, after) -> str | None:
 
     def same(a, b, where):
         if isinstance(a, np.ndarray):
-            if not isinstance(b, np.ndarray) or a.shape != b.shape or not np.array_equal(a, b, equal_nan=True):
+            if not isinstance(b, np.ndarray) or a.shape != b.shape or not (a == b).all():
                 return where
             return None
         if isinstance(a, dict):

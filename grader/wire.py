@@ -17,6 +17,7 @@ worker imports it inside the sandbox), so it imports nothing from the grader.
 from __future__ import annotations
 
 import json
+import math
 import os
 import struct
 
@@ -56,13 +57,18 @@ class Opaque:
 
 # ---------------------------------------------------------------- encoding (either side)
 
-def encode(value) -> tuple[object, list[np.ndarray]]:
-    """Turn a value into (tree, arrays). Never raises: odd values become Opaque."""
+def encode(value, refs: dict[int, int] | None = None) -> tuple[object, list[np.ndarray]]:
+    """Turn a value into (tree, arrays). Never raises: odd values become Opaque.
+
+    `refs` maps id(object) -> i for objects the receiver already holds (the
+    arguments of a black-box call): they travel as {"arg": i}."""
     arrays: list[np.ndarray] = []
     count = [0]
 
     def enc(v, depth):
         count[0] += 1
+        if refs and id(v) in refs:
+            return {"arg": refs[id(v)]}
         if depth > MAX_DEPTH or count[0] > MAX_NODES:
             return {"other": "structure too deep or too large"}
         try:
@@ -93,11 +99,18 @@ def encode(value) -> tuple[object, list[np.ndarray]]:
             pass
         return {"other": type(v).__name__}
 
+    seen: dict[int, int] = {}  # id of an array already sent -> its index (caches repeat parameters)
+    keep = []  # keeps those arrays alive, so their ids stay unique
+
     def enc_array(v, kind):
+        if kind == "array" and id(v) in seen:
+            return {kind: seen[id(v)]}
+        keep.append(v)
         a = np.array(np.ndarray.view(v, np.ndarray) if isinstance(v, np.ndarray) else v, copy=True, order="C")
         if type(a) is not np.ndarray or a.dtype.str not in ALLOWED_DTYPES:
             return {"other": f"ndarray of dtype {a.dtype}"}
         arrays.append(a)
+        seen[id(v)] = len(arrays) - 1
         return {kind: len(arrays) - 1}
 
     return enc(value, 0), arrays
@@ -128,8 +141,10 @@ def frame_size(buffer: bytes) -> int | None:
     return PREFIX.size + head_len + payload_len
 
 
-def unpack(frame: bytes) -> tuple[dict, list[np.ndarray]]:
-    """Parse one complete frame into (header, arrays); raise WireError if malformed."""
+def unpack(frame: bytes, writable: bool = False) -> tuple[dict, list[np.ndarray]]:
+    """Parse one complete frame into (header, arrays); raise WireError if malformed.
+
+    Arrays are read-only views of the frame unless `writable` (then copies)."""
     head_len, payload_len = PREFIX.unpack_from(frame)
     try:
         header = json.loads(frame[PREFIX.size:PREFIX.size + head_len])
@@ -147,18 +162,22 @@ def unpack(frame: bytes) -> tuple[dict, list[np.ndarray]]:
                 type(n) is int and 0 <= n < 2 ** 40 for n in shape):
             raise WireError("array with an invalid shape")
         dtype = np.dtype(spec["dtype"])
-        size = dtype.itemsize * int(np.prod(shape, dtype=np.int64))
+        size = dtype.itemsize * math.prod(shape)
         if offset + size > len(payload):
             raise WireError("array data shorter than announced")
-        arrays.append(np.frombuffer(payload[offset:offset + size], dtype=dtype).reshape(shape).copy())
+        array = np.frombuffer(payload[offset:offset + size], dtype=dtype).reshape(shape)
+        arrays.append(array.copy() if writable else array)
         offset += size
     if offset != len(payload):
         raise WireError("array data longer than announced")
     return header, arrays
 
 
-def decode(tree, arrays: list[np.ndarray]):
-    """Rebuild a value from (tree, arrays): ndarrays, tuples, lists, dicts, numbers, Opaque."""
+def decode(tree, arrays: list[np.ndarray], args: list | None = None):
+    """Rebuild a value from (tree, arrays): ndarrays, tuples, lists, dicts, numbers, Opaque.
+
+    {"arg": i} stands for args[i]; only a worker, decoding the answer to its own
+    black-box call, passes `args`: the grader never accepts references."""
     count = [0]
 
     def dec(node, depth):
@@ -192,6 +211,8 @@ def decode(tree, arrays: list[np.ndarray]):
                     raise WireError("malformed dict item")
                 out[pair[0]] = dec(pair[1], depth + 1)
             return out
+        if kind == "arg" and args is not None and type(x) is int and 0 <= x < len(args):
+            return args[x]
         if kind == "other" and type(x) is str:
             return Opaque(x)
         raise WireError(f"unknown value kind {kind!r}")

@@ -13,9 +13,9 @@ the grader captures separately and caps.
 Requests:
     {"op": "load", "helpers": src, "statements": [{"label", "line", "source"}], "audit": {...}}
         -> {"errors": [{"label", "line", "type", "message"}]}
-    {"op": "call", "function": name, "args": tree, "black_box": name | null}
-        -> {"status": "ok" | "not_implemented" | "error" | "missing", "type", "message", "where",
-            "value": tree of [what it returned, its arguments after the call]}
+    {"op": "call", "function": name, "cases": [args tree, ...], "black_box": name | null, "stop_on": [...]}
+        -> one reply per case: {"case": i, "status": "ok" | "not_implemented" | "error" | "missing",
+            "type", "message", "where", "value": tree of [what it returned, its arguments after]}
     While a call runs, the function may call the black-box cell function; each
     such call is a frame {"op": "oracle", "function": name, "args": tree} to
     the grader, answered with {"status": "ok", "result": tree} or an error.
@@ -47,7 +47,7 @@ class Reader:
             size = wire.frame_size(self.buffer)
             if size is not None and len(self.buffer) >= size:
                 frame, self.buffer = self.buffer[:size], self.buffer[size:]
-                return wire.unpack(frame)
+                return wire.unpack(frame, writable=True)  # student code may write to its inputs
             chunk = os.read(self.fd, 1 << 20)
             if not chunk:
                 raise EOFError
@@ -137,20 +137,15 @@ def make_black_box(name):
         header, arrays = reader.read()
         if header.get("status") != "ok":
             raise RuntimeError(header.get("message", "the cell function failed"))
-        return wire.decode(header["result"], arrays)
+        return wire.decode(header["result"], arrays, args=list(args))  # the cache holds the caller's objects
 
     black_box.__name__ = name
     black_box.__qualname__ = name
     return black_box
 
 
-def call(header, arrays):
-    name = header["function"]
-    function = namespace.get(name)
-    if not callable(function):
-        return {"status": "missing", "type": "", "message": "", "where": ""}, []
-    args = wire.decode(header["args"], arrays)
-    black_box = header.get("black_box")
+def call_one(function, args, black_box):
+    """One call of the student's function: (status dict, value tree, arrays)."""
     saved = namespace.get(black_box, None)
     if black_box:
         namespace[black_box] = make_black_box(black_box)
@@ -176,6 +171,26 @@ def call(header, arrays):
     return dict(status, value=tree), out
 
 
+def call(header, arrays):
+    """Call one function on each case in turn; one reply per case.
+
+    Stops after a case whose status is in header["stop_on"] (the grader stops
+    reading there too)."""
+    name = header["function"]
+    function = namespace.get(name)
+    cases = header["cases"]
+    stop_on = set(header.get("stop_on", ()))
+    for index, case in enumerate(cases):
+        if not callable(function):
+            reply, out = {"status": "missing", "type": "", "message": "", "where": ""}, []
+        else:
+            reply, out = call_one(function, wire.decode(case, arrays), header.get("black_box"))
+        reply["case"] = index
+        wire.send(REPLY_FD, reply, out)
+        if reply["status"] in stop_on:
+            return
+
+
 def apply_limits():
     """Memory, CPU and file-size limits, soft = hard, set before any student code runs."""
     import resource
@@ -198,7 +213,8 @@ def serve():
         if op == "load":
             reply, out = load(header)
         elif op == "call":
-            reply, out = call(header, arrays)
+            call(header, arrays)  # replies once per case itself
+            continue
         else:  # "end", or anything unexpected
             return
         wire.send(REPLY_FD, reply, out)

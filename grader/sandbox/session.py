@@ -13,6 +13,7 @@ of output cannot fill memory or block the worker.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import selectors
 import signal
@@ -83,6 +84,10 @@ class WorkerSession:
                 os.close(fd)
         for fd in (self._req_w, self._rep_r, self._out_r):
             os.set_blocking(fd, False)
+            try:  # larger pipes: fewer partial writes and wake-ups for big frames
+                fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+            except OSError:
+                pass
         self._buffer = b""
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._rep_r, selectors.EVENT_READ, "reply")
@@ -151,9 +156,10 @@ class WorkerSession:
         self.process = None
 
     # -------------------------------------------------------------- requests
-    def request(self, header: dict, arrays: list = (), on_oracle: OracleHandler | None = None,
-                timeout: float | None = None) -> tuple[dict, list]:
-        """Send one request to the child; return its reply (header, arrays) or raise WorkerFailure.
+    def request(self, header: dict | None, arrays: list = (), on_oracle: OracleHandler | None = None,
+                timeout: float | None = None, frame: bytes | None = None) -> tuple[dict, list]:
+        """Send one request (a header and arrays, or a packed frame; nothing if both
+        are None) and return the child's next reply (header, arrays), or raise WorkerFailure.
 
         While waiting, oracle requests from the child are answered with
         `on_oracle`. The deadline covers the whole exchange. On failure the
@@ -162,7 +168,9 @@ class WorkerSession:
         if not self.running:
             raise WorkerFailure("exit", "the worker is not running")
         limit = self.limits.timeout if timeout is None else timeout
-        return self._exchange(wire.pack(header, list(arrays)), on_oracle, limit, expect_ready=False,
+        if frame is None:
+            frame = b"" if header is None else wire.pack(header, list(arrays))
+        return self._exchange(frame, on_oracle, limit, expect_ready=False,
                               what=f"it did not finish within {limit:g} s")
 
     def _exchange(self, frame: bytes, on_oracle, limit: float, expect_ready: bool, what: str):
@@ -179,7 +187,7 @@ class WorkerSession:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise WorkerFailure("timeout", what)
-                for key, _ in selector.select(remaining):
+                for key, _ in selector.select(0 if self._complete_frame() else remaining):
                     if key.data == "output":
                         self._drain_output()
                     elif key.data == "request":
@@ -198,24 +206,25 @@ class WorkerSession:
                         if chunk == b"":
                             raise WorkerFailure("exit", describe_exit(self.process.wait()))
                         self._buffer += chunk or b""
-                        for reply in self._frames():
-                            op = reply[0].get("op")
-                            if op == "ready":
-                                self.peak_kb = max(self.peak_kb, int(reply[0].get("peak_kb") or 0))
-                                if expect_ready:
-                                    return reply
-                                status = reply[0].get("child_status")
-                                raise WorkerFailure("exit", describe_exit(status if isinstance(status, int) else None))
+                if self._buffer:  # frames may have arrived together: handle every complete one
+                    for reply in self._frames():
+                        op = reply[0].get("op")
+                        if op == "ready":
+                            self.peak_kb = max(self.peak_kb, int(reply[0].get("peak_kb") or 0))
                             if expect_ready:
-                                raise WorkerFailure("protocol", "it sent data after its submission ended")
-                            if op == "oracle" and on_oracle is not None:
-                                answer = on_oracle(*reply)
-                                pending = memoryview(bytes(pending) + wire.pack(*answer))
-                                if not writing:
-                                    selector.register(self._req_w, selectors.EVENT_WRITE, "request")
-                                    writing = True
-                            else:
                                 return reply
+                            status = reply[0].get("child_status")
+                            raise WorkerFailure("exit", describe_exit(status if isinstance(status, int) else None))
+                        if expect_ready:
+                            raise WorkerFailure("protocol", "it sent data after its submission ended")
+                        if op == "oracle" and on_oracle is not None:
+                            answer = on_oracle(*reply)
+                            pending = memoryview(bytes(pending) + wire.pack(*answer))
+                            if not writing:
+                                selector.register(self._req_w, selectors.EVENT_WRITE, "request")
+                                writing = True
+                        else:
+                            return reply
         except WorkerFailure:
             self.close()
             raise
@@ -225,6 +234,14 @@ class WorkerSession:
                     selector.unregister(self._req_w)
                 except (KeyError, ValueError):
                     pass
+
+    def _complete_frame(self) -> bool:
+        """Is a whole frame (or a malformed prefix, to be reported) already buffered?"""
+        try:
+            size = wire.frame_size(self._buffer)
+        except wire.WireError:
+            return True
+        return size is not None and len(self._buffer) >= size
 
     def _frames(self):
         while True:
