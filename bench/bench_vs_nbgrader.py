@@ -16,10 +16,11 @@ the others single-mistake variants cycling through the mutant fixtures). Then:
 - times a single `python -m grader grade FILE --format json`, process start to
   exit, R times (median), and nbgrader's time per notebook (total / N);
 - peak memory: of the grader's timed batch (max RSS of the largest process in
-  its tree, from wait4, what `/usr/bin/time -f %M` reports), and, grading the
-  notebooks as plain files at N and at 2N, the sampled peak of the whole
-  process tree's summed RSS and of its largest worker process, to show the
-  batch's memory does not grow with the number of submissions. A line
+  its tree, `/usr/bin/time -f %M`), and, grading the notebooks as plain files
+  at N and at 2N, the sampled peak of the whole process tree's summed RSS (an
+  upper bound: pages shared between processes count once per process) and of
+  its largest worker process, to show the batch's memory does not grow with
+  the number of submissions. A line
   `worker peak memory: <x> MiB` on the grader's stderr is reported if present.
 
 A script, not a timed test: the figures depend on the machine. Its small
@@ -62,7 +63,7 @@ class Run:
     returncode: int
     stdout: str
     stderr: str
-    maxrss_mib: float  # wait4: max RSS of the largest single process in the tree (GNU time's %M)
+    maxrss_mib: float  # max RSS of the largest single process in the tree (GNU time's %M)
     tree_peak_mib: float | None = None  # sampled: peak of the summed RSS of the whole tree
     descendant_peak_mib: float | None = None  # sampled: peak RSS of the largest descendant (a worker)
     samples: int = 0
@@ -90,11 +91,13 @@ def _rss_table() -> dict[int, tuple[int, int]]:
 
 
 class TreeSampler(threading.Thread):
-    """Samples the summed RSS of a process and all its descendants every `interval` seconds."""
+    """Samples, every `interval` seconds, the summed RSS of a process and all its descendants, and the
+    largest RSS among the descendants (the workers). With `wrapped`, the measured process is the one
+    child of `pid` (`pid` being /usr/bin/time)."""
 
-    def __init__(self, pid: int, interval: float = 0.05):
+    def __init__(self, pid: int, wrapped: bool = False, interval: float = 0.05):
         super().__init__(daemon=True)
-        self.pid, self.interval = pid, interval
+        self.pid, self.wrapped, self.interval = pid, wrapped, interval
         self.tree_peak = 0
         self.descendant_peak = 0
         self.samples = 0
@@ -106,13 +109,16 @@ class TreeSampler(threading.Thread):
             children: dict[int, list[int]] = {}
             for pid, (ppid, _) in table.items():
                 children.setdefault(ppid, []).append(pid)
-            if self.pid in table:
-                total, todo = 0, [self.pid]
+            top = self.pid
+            if self.wrapped:
+                top = (children.get(self.pid) or [None])[0]
+            if top in table:
+                total, todo = 0, [top]
                 while todo:
                     pid = todo.pop()
                     rss = table.get(pid, (0, 0))[1]
                     total += rss
-                    if pid != self.pid:
+                    if pid != top:
                         self.descendant_peak = max(self.descendant_peak, rss)
                     todo.extend(children.get(pid, ()))
                 self.tree_peak = max(self.tree_peak, total)
@@ -124,13 +130,24 @@ class TreeSampler(threading.Thread):
         self.join()
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def run(argv: list[str], cwd: Path | None = None, env: dict | None = None, sample: bool = False,
         timeout: float = 3600) -> Run:
-    """Run argv to completion; wall time from start to exit, and wait4's rusage of its tree."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+    """Run argv to completion: wall time from start to exit, and the max RSS of the largest process of its tree.
+
+    The max RSS comes from `/usr/bin/time -f %M` when it is there (the rusage of wait4, taken by a
+    small parent). Without it, from our own wait4, which is an upper bound: a child forked from this
+    (large) benchmark process starts with the benchmark's RSS as its high-water mark.
+    """
+    wrapped = os.access(GNU_TIME, os.X_OK)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
+            tempfile.NamedTemporaryFile("r", suffix=".maxrss") as rss_file:
+        full = [GNU_TIME, "-f", "%M", "-o", rss_file.name, *argv] if wrapped else argv
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
-        sampler = TreeSampler(proc.pid) if sample else None
+        proc = subprocess.Popen(full, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
+        sampler = TreeSampler(proc.pid, wrapped) if sample else None
         if sampler:
             sampler.start()
         deadline = start + timeout
@@ -149,7 +166,11 @@ def run(argv: list[str], cwd: Path | None = None, env: dict | None = None, sampl
             sampler.stop()
         out.seek(0)
         err.seek(0)
-        result = Run(argv, elapsed, proc.returncode, out.read(), err.read(), usage.ru_maxrss / 1024)
+        maxrss_kib = float(usage.ru_maxrss)
+        if wrapped:
+            numbers = re.findall(r"^\s*(\d+)\s*$", rss_file.read(), re.MULTILINE)
+            maxrss_kib = float(numbers[-1]) if numbers else float("nan")
+        result = Run(argv, elapsed, proc.returncode, out.read(), err.read(), maxrss_kib / 1024)
     if sampler:
         result.tree_peak_mib = sampler.tree_peak / 2**20
         result.descendant_peak_mib = sampler.descendant_peak / 2**20
@@ -393,7 +414,7 @@ def _bench(args, work: Path, started, load_before: str) -> dict:
                        "worker_line_mib": m.worker_peak_line, "samples": m.samples})
         print(f"memory, {count} plain notebooks: {m.seconds:.2f} s; whole tree (summed RSS, sampled every 50 ms) "
               f"peak {mib(m.tree_peak_mib)}; largest worker process {mib(m.descendant_peak_mib)}; "
-              f"largest process (wait4) {mib(m.maxrss_mib)}; 'worker peak memory' line "
+              f"largest reaped process (%M; misses workers killed with their sandbox) {mib(m.maxrss_mib)}; 'worker peak memory' line "
               f"{mib(m.worker_peak_line) if m.worker_peak_line else 'not printed'}", flush=True)
     results["memory"] = memory
     load_after = load()
