@@ -417,6 +417,29 @@ def _bench(args, work: Path, started, load_before: str) -> dict:
               f"largest reaped process (%M; misses workers killed with their sandbox) {mib(m.maxrss_mib)}; 'worker peak memory' line "
               f"{mib(m.worker_peak_line) if m.worker_peak_line else 'not printed'}", flush=True)
     results["memory"] = memory
+
+    # against the targets the kit is judged by (2 cores, sandbox on)
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT MET"
+
+    print("targets:")
+    if "ratio" in results:
+        print(f"  throughput >= 50x nbgrader autograde (n >= 40, --jobs 2): {results['ratio']:.1f}x, "
+              f"{verdict(results['ratio'] >= 50 and args.n >= 40)}")
+    print(f"  single submission median < 0.5 s: {results['latency_median_s']:.3f} s, "
+          f"{verdict(results['latency_median_s'] < 0.5)}")
+    worker = max([m["worker_peak_mib"] or 0 for m in memory] + [m["worker_line_mib"] or 0 for m in memory]
+                 + [results.get("grader_worker_line_mib") or 0])
+    if worker:
+        print(f"  peak memory per worker < 200 MiB: {worker:.0f} MiB, {verdict(worker < 200)}")
+    if len(memory) == 2 and memory[0]["tree_peak_mib"]:
+        growth = memory[1]["tree_peak_mib"] / memory[0]["tree_peak_mib"]
+        results["memory_growth"] = growth
+        print(f"  batch peak memory not growing with submissions: x{growth:.2f} from {memory[0]['n']} to "
+              f"{memory[1]['n']} notebooks, {verdict(growth < 1.25)}")
+    if nb_verdicts is not None:
+        print(f"  same full/zero verdicts as nbgrader: {len(agreement.disagreements)} disagreements, "
+              f"{verdict(not agreement.disagreements)}")
     load_after = load()
     print(f"after: {load_after}")
 
