@@ -110,6 +110,8 @@ class Launcher:
             "OPENBLAS_NUM_THREADS": "1",
             "OMP_NUM_THREADS": "1",
             "MKL_NUM_THREADS": "1",
+            "MPLBACKEND": "Agg",  # no display in a worker
+            "MPLCONFIGDIR": "/tmp/matplotlib",
             "GRADER_WORKER_LIMITS": self.limits.environment(),
         }
 
