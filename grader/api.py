@@ -153,7 +153,7 @@ class Grader:
                   "statements": [s.to_wire() for s in sub.statements],
                   "audit": self.launcher.audit(self.forbidden)}
         try:
-            session.begin(preload=sorted(sub.imports))
+            session.begin()
             reply, _ = session.request(header, timeout=max(self.options.timeout, 5.0))
         except (WorkerFailure, OSError) as exc:
             session.close()

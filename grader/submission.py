@@ -41,7 +41,6 @@ class Submission:
     scratch_names: dict[str, str] = field(default_factory=dict)  # name -> where scratch code sets it
     messages: list[str] = field(default_factory=list)
     fatal: str | None = None  # why nothing at all could be read
-    imports: set[str] = field(default_factory=set)  # modules its import statements name
 
 
 # ------------------------------------------------------------------ magics
@@ -183,10 +182,6 @@ def _add_code(sub: Submission, source: str, label: str) -> None:
             definition = False
         if definition:
             sub.statements.append(Statement(label, line, text))
-            if isinstance(node, ast.Import):
-                sub.imports.update(a.name for a in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                sub.imports.add(node.module)
             name = _defined_name(node)
             if name in GRADED_FUNCTIONS:
                 sub.functions[name] = label

@@ -104,15 +104,14 @@ class WorkerSession:
         """A child is ready for this submission's requests."""
         return self.alive and self.in_child
 
-    def begin(self, preload: list[str] = ()) -> None:
-        """Make a fresh child for a submission (restarting the sandbox if needed);
-        `preload` names libraries the zygote may import first (see worker.PRELOADABLE)."""
+    def begin(self) -> None:
+        """Make a fresh child for a submission (restarting the sandbox if needed)."""
         if not self.alive:
             self.spawn()
         if not self.zygote_ready:
             self._exchange(b"", None, START_TIMEOUT, expect_ready=True, what="the worker did not start")
             self.zygote_ready = True
-        self._pending = wire.pack({"op": "fork", "preload": list(preload)})
+        self._pending = wire.pack({"op": "fork"})
         self.zygote_ready = False
         self.in_child = True
 

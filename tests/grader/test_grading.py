@@ -131,3 +131,18 @@ def test_same_submission_same_result(session_grader):
     first = session_grader.grade_file(path).to_dict(timing=False)
     second = session_grader.grade_file(path).to_dict(timing=False)
     assert first == second
+
+
+def test_plotting_imports_are_deferred_but_work(session_grader, write):
+    """Is `import matplotlib.pyplot` cheap when unused, and a real import when a function uses it?"""
+    source = "import matplotlib.pyplot as plt\nfrom matplotlib import cm\n" + correct_source()
+    source = replace_function(source, "rnn_cell_forward", '''
+def rnn_cell_forward(xt, a_prev, parameters):
+    figure = plt.figure()
+    assert cm.viridis is not None and type(figure).__name__ == "Figure"
+    a_next = np.tanh(parameters["Waa"] @ a_prev + parameters["Wax"] @ xt + parameters["ba"])
+    cache = (a_next, a_prev, xt, parameters)
+    return a_next, softmax(parameters["Wya"] @ a_next + parameters["by"]), cache
+''')
+    result = session_grader.grade_file(write("plots.py", source))
+    assert result.score == 100.0, result.function("rnn_cell_forward").feedback
