@@ -11,8 +11,11 @@ import concurrent.futures
 import hashlib
 import inspect
 import json
+import multiprocessing
+import multiprocessing.util
 import os
 import queue
+import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -60,14 +63,16 @@ def file_digest(path: Path) -> str:
 class Grader:
     """Grades submissions one at a time; thread-safe (one worker per call)."""
 
-    def __init__(self, options: Options | None = None, launcher: Launcher | None = None):
+    def __init__(self, options: Options | None = None, launcher: Launcher | None = None,
+                 prestart: bool = True):
         self.options = options or Options()
         limits = Limits(timeout=self.options.timeout, memory=self.options.memory)
         self.launcher = launcher or make_launcher(self.options.sandbox, limits)
         self._sessions: queue.SimpleQueue[WorkerSession] = queue.SimpleQueue()
         self._all_sessions: list[WorkerSession] = []
         self._lock = threading.Lock()
-        self._new_session().spawn()  # boots (imports numpy) while the cases are computed
+        if prestart:
+            self._new_session().spawn()  # boots (imports numpy) while the cases are computed
         self.cases: dict[str, list[Case]] = {p.name: hidden_cases(p, self.options.seed) for p in PROBLEMS}
         self.forbidden: list[str] = []  # folders the audit hook refuses (submissions, output)
         self._frames: dict[str, bytes] = {}
@@ -291,7 +296,7 @@ class Batch:
         self.options = options or Options()
         self.files = files
         self.out = out
-        self.grader = Grader(self.options)
+        self.grader = Grader(self.options, prestart=False)
         self.grader.forbidden = list(forbidden) + ([str(out.resolve())] if out else [])
         self.level = self.grader.launcher.level
         self.description = self.grader.launcher.description
@@ -323,12 +328,25 @@ class Batch:
         todo = [(p, n) for p, n in self.files if n not in self.done]
         results = dict(self.done)
         jobs = max(1, min(self.options.jobs or os.cpu_count() or 1, len(todo) or 1))
-        self.grader.prestart(jobs)
+        if jobs == 1:
+            self.grader.prestart(1)
+            pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+            grade_file = self.grader.grade_file
+        else:
+            # One grading process per job, each with its own warm worker: the checks
+            # run in parallel too (threads would share one interpreter lock).
+            pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                initializer=_pool_init, initargs=(self.options, self.grader.forbidden))
+            grade_file = _pool_grade
         try:
-            with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-                futures = {pool.submit(self._grade_one, p, n): n for p, n in todo}
+            with pool:
+                futures = {pool.submit(grade_file, p, n): (p, n) for p, n in todo}
                 for future in concurrent.futures.as_completed(futures):
-                    result = future.result()
+                    try:
+                        result = future.result()
+                    except Exception as exc:  # noqa: BLE001 - an internal fault, reported and counted
+                        result = self._internal_error(*futures[future], exc)
                     results[result.name] = result
                     self._record(result)
                     if progress:
@@ -339,20 +357,17 @@ class Batch:
             self._write_csv()
         return [results[n] for _, n in self.files]
 
-    def _grade_one(self, path: Path, name: str) -> SubmissionResult:
-        """Grade one file; a fault of the grader itself ends as that file's result, not the batch's end."""
-        try:
-            return self.grader.grade_file(path, name)
-        except Exception as exc:  # noqa: BLE001 - an internal fault, reported and counted
-            self.internal_errors.append(f"{name}: {type(exc).__name__}: {exc}")
-            result = SubmissionResult(name=name, path=str(path), sandbox=self.level,
-                                      sandbox_description=self.description)
-            result.messages.append(f"the grader failed on this submission ({type(exc).__name__}: {exc}); "
-                                   f"nothing was graded; please report this")
-            for problem in PROBLEMS:
-                result.functions.append(FunctionResult(problem.name, problem.points, problem="not graded "
-                                                       "(internal error of the grader)"))
-            return result
+    def _internal_error(self, path: Path, name: str, exc: Exception) -> SubmissionResult:
+        """A fault of the grader itself on one file ends as that file's result, not the batch's end."""
+        self.internal_errors.append(f"{name}: {type(exc).__name__}: {exc}")
+        result = SubmissionResult(name=name, path=str(path), sandbox=self.level,
+                                  sandbox_description=self.description)
+        result.messages.append(f"the grader failed on this submission ({type(exc).__name__}: {exc}); "
+                               f"nothing was graded; please report this")
+        for problem in PROBLEMS:
+            result.functions.append(FunctionResult(problem.name, problem.points, problem="not graded "
+                                                   "(internal error of the grader)"))
+        return result
 
     def _record(self, result: SubmissionResult) -> None:
         if any("internal error of the grader" in (f.problem or "") for f in result.functions):
@@ -365,6 +380,35 @@ class Batch:
 
     def _write_csv(self) -> None:
         report.write_atomic(self.out / "grades.csv", report.csv_text(list(self.documents.values())))
+
+
+_POOL_GRADER: Grader | None = None  # in a grading process of a batch
+
+
+def _die_with_parent() -> None:
+    """A grading process must not outlive the command that started it (killed midway,
+    the batch resumes later): ask the kernel for SIGKILL when the parent dies."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request
+        os._exit(1)
+
+
+def _pool_init(options: Options, forbidden: list[str]) -> None:
+    global _POOL_GRADER
+    _die_with_parent()
+    _POOL_GRADER = Grader(options)
+    _POOL_GRADER.forbidden = forbidden
+    multiprocessing.util.Finalize(None, _POOL_GRADER.close, exitpriority=10)
+
+
+def _pool_grade(path: Path, name: str) -> SubmissionResult:
+    return _POOL_GRADER.grade_file(path, name)
 
 
 def grade(paths: list[str | Path], options: Options | None = None, out: Path | None = None,
