@@ -72,7 +72,7 @@ class Grader:
         self._all_sessions: list[WorkerSession] = []
         self._lock = threading.Lock()
         if prestart:
-            self._new_session().spawn()  # boots (imports numpy) while the cases are computed
+            self.prestart(1)  # the worker boots (imports numpy) while the cases are computed
         self.cases: dict[str, list[Case]] = {p.name: hidden_cases(p, self.options.seed) for p in PROBLEMS}
         self.forbidden: list[str] = []  # folders the audit hook refuses (submissions, output)
         self._frames: dict[str, bytes] = {}
@@ -81,28 +81,21 @@ class Grader:
         session = WorkerSession(self.launcher)
         with self._lock:
             self._all_sessions.append(session)
-        self._sessions.put(session)
         return session
 
     def _acquire(self) -> WorkerSession:
+        """An idle worker session, or a new one (started on first use)."""
         try:
             return self._sessions.get_nowait()
         except queue.Empty:
-            self._new_session()
-            return self._sessions.get()
+            return self._new_session()
 
     def prestart(self, n: int) -> None:
         """Start n warm workers now (one per parallel job)."""
         while len(self._all_sessions) < n:
-            self._new_session().spawn()
-
-    @property
-    def worker_peak_kb(self) -> int:
-        return max((s.peak_kb for s in self._all_sessions), default=0)
-
-    @property
-    def worker_starts(self) -> int:
-        return sum(s.starts for s in self._all_sessions)
+            session = self._new_session()
+            session.spawn()
+            self._sessions.put(session)
 
     def close(self) -> None:
         for session in self._all_sessions:
@@ -260,11 +253,17 @@ def shift_arrays(tree, offset: int):
     return tree
 
 
+def quoted_name(message: str) -> str:
+    """The name between the first pair of quotes ("No module named 'x'", "name 'x' is not defined")."""
+    parts = str(message).split("'")
+    return parts[1] if len(parts) > 2 else ""
+
+
 def load_message(err: dict) -> str:
     where = err.get("where") or f"{err.get('label')}, line {err.get('line')}"
     text = f"{where}: {err.get('type')}: {err.get('message')}"
-    module = str(err.get("message", "")).split("'")[1] if err.get("type") == "ModuleNotFoundError" and "'" in str(err.get("message")) else ""
-    if module.split(".")[0] in COURSE_MODULES:
+    module = quoted_name(err.get("message", "")) if err.get("type") == "ModuleNotFoundError" else ""
+    if module and module.split(".")[0] in COURSE_MODULES:
         return f"{where}: module `{module}` is not available while grading; the grader skipped this import"
     return text + " (skipped; the rest of the submission was still loaded)"
 
@@ -274,8 +273,8 @@ def error_message(reply: dict, sub, memory: int) -> str:
     text = f"raised {kind}: {message}"
     if where:
         text += f" ({where})"
-    if kind == "NameError" and "'" in message:
-        name = message.split("'")[1]
+    if kind == "NameError" and quoted_name(message):
+        name = quoted_name(message)
         if name in sub.scratch_names:
             text += (f". `{name}` is set only by scratch/test code ({sub.scratch_names[name]}), which the "
                      f"grader does not run: a graded function must get what it needs from its arguments")

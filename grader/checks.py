@@ -8,6 +8,7 @@ same thing for the same mistake.
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -294,8 +295,6 @@ def diagnose(problem: Problem, cases: list[Case], outcomes: list[Outcome], wrong
                 matched = False
                 break
             if mistake.name not in case.variants:
-                import copy
-
                 with np.errstate(all="ignore"):
                     value = mistake.variant(*copy.deepcopy(case.args))
                 case.variants[mistake.name] = outputs_of(problem, value)

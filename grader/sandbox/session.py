@@ -63,8 +63,6 @@ class WorkerSession:
         self.in_child = False
         self.output = bytearray()  # first bytes the current submission printed
         self.output_total = 0  # bytes it printed in all
-        self.starts = 0  # zygotes started
-        self.peak_kb = 0  # peak resident memory of any child so far, in KiB
         self._pending = b""  # bytes to send before the next request (the fork)
 
     # -------------------------------------------------------------- lifecycle
@@ -93,7 +91,6 @@ class WorkerSession:
         self._selector.register(self._rep_r, selectors.EVENT_READ, "reply")
         self._selector.register(self._out_r, selectors.EVENT_READ, "output")
         self.zygote_ready = False
-        self.starts += 1
 
     @property
     def alive(self) -> bool:
@@ -210,7 +207,6 @@ class WorkerSession:
                     for reply in self._frames():
                         op = reply[0].get("op")
                         if op == "ready":
-                            self.peak_kb = max(self.peak_kb, int(reply[0].get("peak_kb") or 0))
                             if expect_ready:
                                 return reply
                             status = reply[0].get("child_status")
