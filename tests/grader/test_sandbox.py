@@ -220,6 +220,22 @@ def grades(out: Path) -> list[list[str]]:
 
 
 @pytest.mark.slow
+def processes_mentioning(text: str) -> list[int]:
+    """PIDs of live (not zombie) processes whose command line contains text."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            cmdline = open(f"/proc/{entry}/cmdline", "rb").read().decode(errors="replace")
+            state = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if text in cmdline and state != "Z":
+            found.append(int(entry))
+    return found
+
+
 def test_interrupted_batch_resumes_to_the_same_grades(kit, tmp_path):
     """Killed with SIGKILL mid-batch, does rerunning the same command resume and end with the grades of an uninterrupted run?"""
     folder = tmp_path / "submitted"
@@ -244,6 +260,11 @@ def test_interrupted_batch_resumes_to_the_same_grades(kit, tmp_path):
     first.send_signal(signal.SIGKILL)
     first.wait()
     assert first.returncode == -signal.SIGKILL, "the batch finished before it could be interrupted"
+    # its grading processes (forked, same command line) must not outlive it
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and processes_mentioning(str(interrupted)):
+        time.sleep(0.05)
+    assert processes_mentioning(str(interrupted)) == []
     done = len(list(interrupted.rglob("rnn_lstm.py.json")))
     assert 3 <= done < 20
     for partial in interrupted.rglob("*.json"):
