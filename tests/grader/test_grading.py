@@ -146,3 +146,14 @@ def rnn_cell_forward(xt, a_prev, parameters):
 ''')
     result = session_grader.grade_file(write("plots.py", source))
     assert result.score == 100.0, result.function("rnn_cell_forward").feedback
+
+
+def test_unused_plotting_import_is_not_executed(session_grader, write):
+    """Does `import matplotlib.pyplot` leave pyplot's code unexecuted until something uses it?"""
+    source = "import sys\nimport matplotlib.pyplot as plt\n" + correct_source()
+    source = replace_function(source, "rnn_cell_forward", '''
+def rnn_cell_forward(xt, a_prev, parameters):
+    raise ValueError("pyplot executed: %s" % ("figure" in vars(sys.modules["matplotlib.pyplot"])))
+''')
+    feedback = session_grader.grade_file(write("unused-plots.py", source)).function("rnn_cell_forward").feedback
+    assert "pyplot executed: False" in feedback
