@@ -6,6 +6,14 @@
 
 The command line (`python -m grader grade ...`) is a thin layer over `grade`.
 """
+import os
+
+# The grader's arithmetic is on matrices of a few dozen numbers: a BLAS thread
+# pool only costs (its threads spin between calls and compete with the worker).
+# Set before numpy is first imported; a value the user set is kept.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
 __version__ = "0.1.0"
 
 

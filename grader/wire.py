@@ -9,6 +9,12 @@ Values travel as a tree of one-key JSON objects ({"array": i}, {"tuple": [...]},
 {"dict": [[key, value], ...]}, {"float": x}, ...). Anything else a submission
 returns becomes {"other": "<type name>"}: a name, never the object.
 
+Two kinds of node stand for arrays the receiver already holds, so they do
+not travel twice: {"arg": i}, the i-th argument of the black-box call being
+answered (grader -> worker), and {"input": i}, the i-th array of the call
+request, still unmodified (worker -> grader: caches and parameters that the
+student's code passes along unchanged).
+
 Decoding never unpickles and never evaluates: dtypes come from a whitelist,
 arrays are rebuilt with numpy.frombuffer and copied into plain ndarrays, and
 sizes and nesting depth are bounded. This module is loaded by both sides (the
@@ -36,6 +42,9 @@ ALLOWED_DTYPES = frozenset(
 )
 
 
+DTYPES = {name: np.dtype(name) for name in ALLOWED_DTYPES}
+
+
 class WireError(Exception):
     """A frame or value that does not follow the format."""
 
@@ -57,11 +66,14 @@ class Opaque:
 
 # ---------------------------------------------------------------- encoding (either side)
 
-def encode(value, refs: dict[int, int] | None = None) -> tuple[object, list[np.ndarray]]:
+def encode(value, refs: dict[int, int] | None = None,
+           inputs: dict[int, tuple[int, np.ndarray]] | None = None) -> tuple[object, list[np.ndarray]]:
     """Turn a value into (tree, arrays). Never raises: odd values become Opaque.
 
     `refs` maps id(object) -> i for objects the receiver already holds (the
-    arguments of a black-box call): they travel as {"arg": i}."""
+    arguments of a black-box call): they travel as {"arg": i}. `inputs` maps
+    id(array) -> (i, pristine copy) for the arrays of a call request: one whose
+    dtype, shape and bytes still equal its pristine copy travels as {"input": i}."""
     arrays: list[np.ndarray] = []
     count = [0]
 
@@ -103,10 +115,17 @@ def encode(value, refs: dict[int, int] | None = None) -> tuple[object, list[np.n
     keep = []  # keeps those arrays alive, so their ids stay unique
 
     def enc_array(v, kind):
-        if kind == "array" and id(v) in seen:
-            return {kind: seen[id(v)]}
+        if kind == "array":
+            if id(v) in seen:
+                return {kind: seen[id(v)]}
+            if inputs and id(v) in inputs:
+                i, pristine = inputs[id(v)]
+                if (type(v) is np.ndarray and v.dtype == pristine.dtype and v.shape == pristine.shape
+                        and v.tobytes() == pristine.tobytes()):
+                    return {"input": i}
         keep.append(v)
-        a = np.array(np.ndarray.view(v, np.ndarray) if isinstance(v, np.ndarray) else v, copy=True, order="C")
+        # a plain ndarray (never a subclass with its own methods); pack() copies its bytes
+        a = np.ndarray.view(v, np.ndarray) if isinstance(v, np.ndarray) else np.asarray(v)
         if type(a) is not np.ndarray or a.dtype.str not in ALLOWED_DTYPES:
             return {"other": f"ndarray of dtype {a.dtype}"}
         arrays.append(a)
@@ -155,17 +174,18 @@ def unpack(frame: bytes, writable: bool = False) -> tuple[dict, list[np.ndarray]
     payload = memoryview(frame)[PREFIX.size + head_len:]
     arrays, offset = [], 0
     for spec in header["arrays"]:
-        if not isinstance(spec, dict) or spec.get("dtype") not in ALLOWED_DTYPES:
-            raise WireError("array of a dtype that is not allowed")
-        shape = spec.get("shape")
-        if not isinstance(shape, list) or len(shape) > 32 or not all(
+        try:
+            dtype = DTYPES[spec["dtype"]]
+            shape = tuple(spec["shape"])
+        except (KeyError, TypeError):
+            raise WireError("array of a dtype that is not allowed, or without a shape") from None
+        if type(spec["shape"]) is not list or len(shape) > 32 or not all(
                 type(n) is int and 0 <= n < 2 ** 40 for n in shape):
             raise WireError("array with an invalid shape")
-        dtype = np.dtype(spec["dtype"])
         size = dtype.itemsize * math.prod(shape)
         if offset + size > len(payload):
             raise WireError("array data shorter than announced")
-        array = np.frombuffer(payload[offset:offset + size], dtype=dtype).reshape(shape)
+        array = np.frombuffer(payload, dtype=dtype, count=size // dtype.itemsize, offset=offset).reshape(shape)
         arrays.append(array.copy() if writable else array)
         offset += size
     if offset != len(payload):
@@ -173,11 +193,12 @@ def unpack(frame: bytes, writable: bool = False) -> tuple[dict, list[np.ndarray]
     return header, arrays
 
 
-def decode(tree, arrays: list[np.ndarray], args: list | None = None):
+def decode(tree, arrays: list[np.ndarray], args: list | None = None, inputs: list | None = None):
     """Rebuild a value from (tree, arrays): ndarrays, tuples, lists, dicts, numbers, Opaque.
 
     {"arg": i} stands for args[i]; only a worker, decoding the answer to its own
-    black-box call, passes `args`: the grader never accepts references."""
+    black-box call, passes `args`: the grader never accepts those. {"input": i}
+    stands for inputs[i], the arrays of the grader's own call request."""
     count = [0]
 
     def dec(node, depth):
@@ -213,6 +234,8 @@ def decode(tree, arrays: list[np.ndarray], args: list | None = None):
             return out
         if kind == "arg" and args is not None and type(x) is int and 0 <= x < len(args):
             return args[x]
+        if kind == "input" and inputs is not None and type(x) is int and 0 <= x < len(inputs):
+            return inputs[x]
         if kind == "other" and type(x) is str:
             return Opaque(x)
         raise WireError(f"unknown value kind {kind!r}")

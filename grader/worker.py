@@ -56,6 +56,7 @@ class Reader:
 
 reader = Reader(REQUEST_FD)
 namespace = {"__name__": "__main__", "__builtins__": builtins}
+inputs = {}  # id(array of the current call request) -> (its index, a pristine copy); see wire.encode
 
 
 def short(text):
@@ -132,7 +133,7 @@ def make_black_box(name):
     """A stand-in for a cell function: the grader computes it, outside."""
 
     def black_box(*args, **kwargs):
-        tree, arrays = wire.encode(list(args) + [kwargs])
+        tree, arrays = wire.encode(list(args) + [kwargs], inputs=inputs)
         wire.send(REPLY_FD, {"op": "oracle", "function": name, "args": tree}, arrays)
         header, arrays = reader.read()
         if header.get("status") != "ok":
@@ -167,7 +168,7 @@ def call_one(function, args, black_box):
                 stream.flush()
             except BaseException:
                 pass
-    tree, out = wire.encode([result, list(args)])  # what it returned, and its arguments afterwards
+    tree, out = wire.encode([result, list(args)], inputs=inputs)  # what it returned, its arguments after
     return dict(status, value=tree), out
 
 
@@ -180,6 +181,9 @@ def call(header, arrays):
     function = namespace.get(name)
     cases = header["cases"]
     stop_on = set(header.get("stop_on", ()))
+    # the request's arrays, as the grader sent them: what still equals them travels back as a reference
+    inputs.clear()
+    inputs.update((id(a), (i, a.copy())) for i, a in enumerate(arrays))
     for index, case in enumerate(cases):
         if not callable(function):
             reply, out = {"status": "missing", "type": "", "message": "", "where": ""}, []
