@@ -77,6 +77,7 @@ class Grader:
         self.forbidden: list[str] = []  # folders the audit hook refuses (submissions, output)
         self._frames: dict[str, bytes] = {}
         self._inputs: dict[str, list[np.ndarray]] = {}
+        self._answers: dict[str, Memo] = {}  # per problem: oracle request -> answer
 
     def _new_session(self) -> WorkerSession:
         session = WorkerSession(self.launcher)
@@ -185,9 +186,8 @@ class Grader:
         outcomes = []
         frame = self._call_frame(problem)
         for case in cases:
-            calls = [0]
             try:
-                reply, data = session.request(None, frame=frame, on_oracle=self._oracle(problem, calls))
+                reply, data = session.request(None, frame=frame, on_oracle=self._oracle(problem))
             except WorkerFailure as exc:
                 what = "did not finish" if exc.kind == "timeout" else "stopped the worker"
                 outcomes.append(Outcome("failure", error=f"the call {what}: {exc.message}"))
@@ -217,30 +217,75 @@ class Grader:
             return Outcome(status, error="not found: the definition did not load (see the messages above)")
         return Outcome("error", error=error_message(reply, sub, self.options.memory))
 
-    def _oracle(self, problem: Problem, calls: list[int]) -> Callable:
-        """Answer the worker's calls of the black-box cell function with the reference."""
-        function = getattr(reference, problem.black_box) if problem.black_box else None
+    def _oracle(self, problem: Problem) -> Oracle:
+        return Oracle(problem, self._inputs[problem.name], self._answers.setdefault(problem.name, Memo()))
 
-        def answer(header: dict, arrays: list) -> tuple[dict, list]:
-            calls[0] += 1
-            if function is None or header.get("function") != problem.black_box:
-                return {"status": "error", "message": "no such cell function here"}, []
-            if calls[0] > MAX_ORACLE_CALLS:
-                return {"status": "error", "message": f"{problem.black_box} called too many times"}, []
-            try:
-                args = wire.decode(header.get("args"), arrays, inputs=self._inputs[problem.name])
-                *positional, keywords = args
-                with np.errstate(all="ignore"):
-                    value = function(*positional, **keywords)
-            except Exception as exc:  # noqa: BLE001 - a bad argument from the submission
-                return {"status": "error", "message": (
-                    f"{problem.black_box} (the correct one, given to your function by the grader) "
-                    f"raised {type(exc).__name__}: {str(exc)[:200]}; check what your function passes it")}, []
-            # what the worker holds already (its arguments, kept in the cache) travels as a reference
-            tree, out = wire.encode(value, refs={id(a): i for i, a in enumerate(positional)})
-            return {"status": "ok", "result": tree}, out
 
+class Memo(dict):
+    """Packed answers by request bytes, up to a total size (then no more are kept)."""
+
+    LIMIT = 64 << 20  # bytes of requests and answers, per problem and grading process
+
+    def __init__(self):
+        super().__init__()
+        self.size = 0
+
+    def add(self, key: bytes, value: bytes) -> None:
+        if self.size + len(key) + len(value) <= self.LIMIT:
+            self[key] = value
+            self.size += len(key) + len(value)
+
+
+class Oracle:
+    """Answers the worker's calls of the black-box cell function with the reference,
+    during one call of one problem's function.
+
+    The answer to a request depends only on its bytes (and the problem), so
+    answers are kept per batch: the same request from another submission (every
+    correct one makes the same calls) is answered without decoding it again.
+    """
+
+    def __init__(self, problem: Problem, inputs: list, memo: Memo):
+        self.problem = problem
+        self.function = getattr(reference, problem.black_box) if problem.black_box else None
+        self.inputs = inputs
+        self.memo = memo
+        self.calls = 0
+
+    def known(self, frame: bytes) -> bytes | None:
+        answer = self.memo.get(frame)
+        if answer is not None:
+            self.calls += 1
+            if self.calls > MAX_ORACLE_CALLS:
+                return None  # answered (with the error) by __call__
         return answer
+
+    def __call__(self, frame: bytes, header: dict, arrays: list) -> bytes:
+        self.calls += 1
+        header, arrays, ok = self._answer(header, arrays)
+        answer = wire.pack(header, arrays)
+        if ok:
+            self.memo.add(frame, answer)
+        return answer
+
+    def _answer(self, header: dict, arrays: list) -> tuple[dict, list, bool]:
+        name = self.problem.black_box
+        if self.function is None or header.get("function") != name:
+            return {"status": "error", "message": "no such cell function here"}, [], False
+        if self.calls > MAX_ORACLE_CALLS:
+            return {"status": "error", "message": f"{name} called too many times"}, [], False
+        try:
+            args = wire.decode(header.get("args"), arrays, inputs=self.inputs)
+            *positional, keywords = args
+            with np.errstate(all="ignore"):
+                value = self.function(*positional, **keywords)
+        except Exception as exc:  # noqa: BLE001 - a bad argument from the submission
+            return {"status": "error", "message": (
+                f"{name} (the correct one, given to your function by the grader) "
+                f"raised {type(exc).__name__}: {str(exc)[:200]}; check what your function passes it")}, [], False
+        # what the worker holds already (its arguments, kept in the cache) travels as a reference
+        tree, out = wire.encode(value, refs={id(a): i for i, a in enumerate(positional)})
+        return {"status": "ok", "result": tree}, out, True
 
 
 def shift_arrays(tree, offset: int):

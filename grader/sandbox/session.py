@@ -19,12 +19,21 @@ import selectors
 import signal
 import subprocess
 import time
-from typing import Callable
+from typing import Protocol
 
 from .. import wire
 from .launch import Launcher
 
-OracleHandler = Callable[[dict, list], tuple[dict, list]]
+
+class OracleHandler(Protocol):
+    """Answers the child's black-box calls ({"op": "oracle"} frames) while a request runs."""
+
+    def known(self, frame: bytes) -> bytes | None:
+        """The packed answer to this exact frame if it was answered before, else None."""
+
+    def __call__(self, frame: bytes, header: dict, arrays: list) -> bytes:
+        """The packed answer to a new oracle request."""
+
 START_TIMEOUT = 60.0  # seconds for a new zygote to import numpy and say "ready"
 FINISH_TIMEOUT = 10.0  # seconds for a child to end and the zygote to clean up
 
@@ -204,23 +213,25 @@ class WorkerSession:
                             raise WorkerFailure("exit", describe_exit(self.process.wait()))
                         self._buffer += chunk or b""
                 if self._buffer:  # frames may have arrived together: handle every complete one
-                    for reply in self._frames():
-                        op = reply[0].get("op")
-                        if op == "ready":
+                    for raw in self._frames():
+                        answer = on_oracle.known(raw) if on_oracle is not None else None
+                        if answer is None:
+                            reply = self._unpack(raw)
+                            op = reply[0].get("op")
+                            if op == "ready":
+                                if expect_ready:
+                                    return reply
+                                status = reply[0].get("child_status")
+                                raise WorkerFailure("exit", describe_exit(status if isinstance(status, int) else None))
                             if expect_ready:
+                                raise WorkerFailure("protocol", "it sent data after its submission ended")
+                            if op != "oracle" or on_oracle is None:
                                 return reply
-                            status = reply[0].get("child_status")
-                            raise WorkerFailure("exit", describe_exit(status if isinstance(status, int) else None))
-                        if expect_ready:
-                            raise WorkerFailure("protocol", "it sent data after its submission ended")
-                        if op == "oracle" and on_oracle is not None:
-                            answer = on_oracle(*reply)
-                            pending = memoryview(bytes(pending) + wire.pack(*answer))
-                            if not writing:
-                                selector.register(self._req_w, selectors.EVENT_WRITE, "request")
-                                writing = True
-                        else:
-                            return reply
+                            answer = on_oracle(raw, *reply)
+                        pending = memoryview(bytes(pending) + answer)
+                        if not writing:
+                            selector.register(self._req_w, selectors.EVENT_WRITE, "request")
+                            writing = True
         except WorkerFailure:
             self.close()
             raise
@@ -240,6 +251,7 @@ class WorkerSession:
         return size is not None and len(self._buffer) >= size
 
     def _frames(self):
+        """The complete frames buffered so far (raw bytes), removed from the buffer."""
         while True:
             try:
                 size = wire.frame_size(self._buffer)
@@ -248,10 +260,14 @@ class WorkerSession:
             if size is None or len(self._buffer) < size:
                 return
             frame, self._buffer = self._buffer[:size], self._buffer[size:]
-            try:
-                yield wire.unpack(frame)
-            except wire.WireError as exc:
-                raise WorkerFailure("protocol", f"it sent malformed data ({exc})") from None
+            yield frame
+
+    @staticmethod
+    def _unpack(frame: bytes) -> tuple[dict, list]:
+        try:
+            return wire.unpack(frame)
+        except wire.WireError as exc:
+            raise WorkerFailure("protocol", f"it sent malformed data ({exc})") from None
 
     def _read(self, fd: int) -> bytes | None:
         try:
