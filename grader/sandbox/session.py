@@ -96,6 +96,7 @@ class WorkerSession:
             except OSError:
                 pass
         self._buffer = b""
+        self.last_reply = b""  # the raw frame of the last reply returned by request()
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._rep_r, selectors.EVENT_READ, "reply")
         self._selector.register(self._out_r, selectors.EVENT_READ, "output")
@@ -226,6 +227,7 @@ class WorkerSession:
                             if expect_ready:
                                 raise WorkerFailure("protocol", "it sent data after its submission ended")
                             if op != "oracle" or on_oracle is None:
+                                self.last_reply = raw  # its bytes: equal bytes, equal reply
                                 return reply
                             answer = on_oracle(raw, *reply)
                         pending = memoryview(bytes(pending) + answer)
