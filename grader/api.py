@@ -77,7 +77,7 @@ class Grader:
         self.cases: dict[str, list[Case]] = {p.name: hidden_cases(p, self.options.seed) for p in PROBLEMS}
         self.forbidden: list[str] = []  # folders the audit hook refuses (submissions, output)
         self._frames: dict[str, bytes] = {}
-        self._inputs: dict[str, list[np.ndarray]] = {}
+        self._requests: dict[str, tuple[list, list]] = {}  # per problem: its call request's values
         self._answers: dict[str, Memo] = {}  # per problem: oracle request -> answer
         self._verdicts = Memo()  # (problem, its replies) -> FunctionResult
 
@@ -178,8 +178,10 @@ class Grader:
             frame = wire.pack({"op": "call", "function": problem.name, "cases": trees,
                                "black_box": problem.black_box, "stop_on": list(self.STOP_ON)}, arrays)
             self._frames[problem.name] = frame
-            # what a reply's {"input": i} stands for: the request's arrays, as sent (read-only)
-            self._inputs[problem.name] = wire.unpack(frame)[1]
+            # what a reply's {"input": i} and {"input_tree": j} stand for: the request's values, as sent
+            header, arrays = wire.unpack(frame)
+            values = [wire.decode(tree, arrays) for tree in header["cases"]]
+            self._requests[problem.name] = (arrays, wire.containers(values))
         return frame
 
     def _run(self, problem: Problem, cases: list[Case], sub, session: WorkerSession) -> FunctionResult:
@@ -209,18 +211,18 @@ class Grader:
             known = self._verdicts.get(key)
             if known is not None:
                 return copy.deepcopy(known)
-        inputs = self._inputs[problem.name]
-        outcomes = [self._outcome(reply, data, sub, inputs) for reply, data, _ in replies]
+        request = self._requests[problem.name]
+        outcomes = [self._outcome(reply, data, sub, request) for reply, data, _ in replies]
         fr = evaluate(problem, cases, outcomes + ([failure] if failure else []), diagnose)
         if key is not None:
             self._verdicts.add(key, copy.deepcopy(fr), sum(len(raw) for raw in key[1:]))
         return fr
 
-    def _outcome(self, reply: dict, data: list, sub, inputs: list) -> Outcome:
+    def _outcome(self, reply: dict, data: list, sub, request: tuple[list, list]) -> Outcome:
         status = reply.get("status")
         if status == "ok":
             try:
-                result, args_after = wire.decode(reply.get("value"), data, inputs=inputs)
+                result, args_after = wire.decode(reply.get("value"), data, request=request)
             except (wire.WireError, TypeError, ValueError):
                 return Outcome("error", error="the worker sent back malformed data")
             return Outcome("ok", result=result, args_after=args_after)
@@ -231,7 +233,7 @@ class Grader:
         return Outcome("error", error=error_message(reply, sub, self.options.memory))
 
     def _oracle(self, problem: Problem) -> Oracle:
-        return Oracle(problem, self._inputs[problem.name], self._answers.setdefault(problem.name, Memo()))
+        return Oracle(problem, self._requests[problem.name], self._answers.setdefault(problem.name, Memo()))
 
 
 class Memo(dict):
@@ -258,10 +260,10 @@ class Oracle:
     correct one makes the same calls) is answered without decoding it again.
     """
 
-    def __init__(self, problem: Problem, inputs: list, memo: Memo):
+    def __init__(self, problem: Problem, request: tuple[list, list], memo: Memo):
         self.problem = problem
         self.function = getattr(reference, problem.black_box) if problem.black_box else None
-        self.inputs = inputs
+        self.request = request
         self.memo = memo
         self.calls = 0
 
@@ -288,7 +290,7 @@ class Oracle:
         if self.calls > MAX_ORACLE_CALLS:
             return {"status": "error", "message": f"{name} called too many times"}, [], False
         try:
-            args = wire.decode(header.get("args"), arrays, inputs=self.inputs)
+            args = wire.decode(header.get("args"), arrays, request=self.request)
             *positional, keywords = args
             with np.errstate(all="ignore"):
                 value = self.function(*positional, **keywords)

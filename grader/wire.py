@@ -9,11 +9,12 @@ Values travel as a tree of one-key JSON objects ({"array": i}, {"tuple": [...]},
 {"dict": [[key, value], ...]}, {"float": x}, ...). Anything else a submission
 returns becomes {"other": "<type name>"}: a name, never the object.
 
-Two kinds of node stand for arrays the receiver already holds, so they do
+Three kinds of node stand for values the receiver already holds, so they do
 not travel twice: {"arg": i}, the i-th argument of the black-box call being
-answered (grader -> worker), and {"input": i}, the i-th array of the call
-request, still unmodified (worker -> grader: caches and parameters that the
-student's code passes along unchanged).
+answered (grader -> worker); {"input": i}, the i-th array of the call request,
+and {"input_tree": j}, its j-th tuple, list or dict (numbered by `containers`),
+each still exactly as the grader sent it (worker -> grader: the parameters and
+caches that the student's code passes along unchanged; see `Given`).
 
 Decoding never unpickles and never evaluates: dtypes come from a whitelist,
 arrays are rebuilt with numpy.frombuffer and copied into plain ndarrays, and
@@ -67,20 +68,25 @@ class Opaque:
 # ---------------------------------------------------------------- encoding (either side)
 
 def encode(value, refs: dict[int, int] | None = None,
-           inputs: dict[int, tuple[int, np.ndarray]] | None = None) -> tuple[object, list[np.ndarray]]:
+           given: Given | None = None) -> tuple[object, list[np.ndarray]]:
     """Turn a value into (tree, arrays). Never raises: odd values become Opaque.
 
     `refs` maps id(object) -> i for objects the receiver already holds (the
-    arguments of a black-box call): they travel as {"arg": i}. `inputs` maps
-    id(array) -> (i, pristine copy) for the arrays of a call request: one whose
-    dtype, shape and bytes still equal its pristine copy travels as {"input": i}."""
+    arguments of a black-box call): they travel as {"arg": i}. Arrays and
+    containers of `given` (a call request) that are still unchanged travel as
+    {"input": i} / {"input_tree": j}."""
     arrays: list[np.ndarray] = []
     count = [0]
+    checked: dict[int, bool] = {}  # given.unchanged's verdicts during this encoding
 
     def enc(v, depth):
         count[0] += 1
         if refs and id(v) in refs:
             return {"arg": refs[id(v)]}
+        if given is not None:
+            node = given.reference(v, checked)
+            if node is not None:
+                return node
         if depth > MAX_DEPTH or count[0] > MAX_NODES:
             return {"other": "structure too deep or too large"}
         try:
@@ -115,14 +121,8 @@ def encode(value, refs: dict[int, int] | None = None,
     keep = []  # keeps those arrays alive, so their ids stay unique
 
     def enc_array(v, kind):
-        if kind == "array":
-            if id(v) in seen:
-                return {kind: seen[id(v)]}
-            if inputs and id(v) in inputs:
-                i, pristine = inputs[id(v)]
-                if (type(v) is np.ndarray and v.dtype == pristine.dtype and v.shape == pristine.shape
-                        and v.tobytes() == pristine.tobytes()):
-                    return {"input": i}
+        if kind == "array" and id(v) in seen:
+            return {kind: seen[id(v)]}
         keep.append(v)
         # a plain ndarray (never a subclass with its own methods); pack() copies its bytes
         a = np.ndarray.view(v, np.ndarray) if isinstance(v, np.ndarray) else np.asarray(v)
@@ -133,6 +133,71 @@ def encode(value, refs: dict[int, int] | None = None,
         return {kind: len(arrays) - 1}
 
     return enc(value, 0), arrays
+
+
+def containers(values) -> list:
+    """The tuples, lists and dicts in values, in pre-order: how both sides number
+    a request's containers for {"input_tree": j}."""
+    out = []
+
+    def walk(v):
+        if type(v) in (tuple, list, dict):
+            out.append(v)
+            for x in (v.values() if type(v) is dict else v):
+                walk(x)
+
+    for v in values:
+        walk(v)
+    return out
+
+
+class Given:
+    """A call request's values as the worker hands them to the student's code.
+
+    `encode` sends what is still exactly as received as a reference: an array
+    whose dtype, shape and bytes equal a pristine copy; a container of the
+    same type, keys and order whose items are the very same, unchanged objects.
+    """
+
+    def __init__(self, arrays: list[np.ndarray], values: list):
+        self.arrays = {id(a): (i, a, a.copy()) for i, a in enumerate(arrays)}
+        self.trees = {id(c): (j, c, list(c.items()) if type(c) is dict else list(c))
+                      for j, c in enumerate(containers(values))}
+
+    def reference(self, v, checked: dict) -> dict | None:
+        """{"input": i} or {"input_tree": j} if v is given and unchanged, else None."""
+        if id(v) in self.arrays:
+            return {"input": self.arrays[id(v)][0]} if self.unchanged(v, checked) else None
+        if id(v) in self.trees:
+            return {"input_tree": self.trees[id(v)][0]} if self.unchanged(v, checked) else None
+        return None
+
+    def unchanged(self, v, checked: dict) -> bool:
+        key = id(v)
+        if key in checked:
+            return checked[key]
+        checked[key] = False  # a container that holds itself is not "unchanged"
+        if key in self.arrays:
+            _, original, pristine = self.arrays[key]
+            ok = (original is v and v.dtype == pristine.dtype and v.shape == pristine.shape
+                  and v.tobytes() == pristine.tobytes())
+        elif key in self.trees:
+            _, original, items = self.trees[key]
+            ok = original is v and len(v) == len(items)
+            if ok and type(v) is dict:
+                ok = all(k == k0 and x is x0 and self._item_unchanged(x, checked)
+                         for (k, x), (k0, x0) in zip(list(v.items()), items))
+            elif ok:
+                ok = all(x is x0 and self._item_unchanged(x, checked) for x, x0 in zip(v, items))
+        else:
+            ok = False
+        checked[key] = ok
+        return ok
+
+    def _item_unchanged(self, x, checked: dict) -> bool:
+        if type(x) in (np.ndarray, tuple, list, dict):
+            return self.unchanged(x, checked)
+        return True  # None, a number or a string: the same object is the same value
 
 
 def pack(header: dict, arrays: list[np.ndarray] = ()) -> bytes:
@@ -193,12 +258,14 @@ def unpack(frame: bytes, writable: bool = False) -> tuple[dict, list[np.ndarray]
     return header, arrays
 
 
-def decode(tree, arrays: list[np.ndarray], args: list | None = None, inputs: list | None = None):
+def decode(tree, arrays: list[np.ndarray], args: list | None = None,
+           request: tuple[list, list] | None = None):
     """Rebuild a value from (tree, arrays): ndarrays, tuples, lists, dicts, numbers, Opaque.
 
     {"arg": i} stands for args[i]; only a worker, decoding the answer to its own
     black-box call, passes `args`: the grader never accepts those. {"input": i}
-    stands for inputs[i], the arrays of the grader's own call request."""
+    and {"input_tree": j} stand for request[0][i] and request[1][j], the arrays
+    and containers of the grader's own call request (shared: read them only)."""
     count = [0]
 
     def dec(node, depth):
@@ -234,8 +301,10 @@ def decode(tree, arrays: list[np.ndarray], args: list | None = None, inputs: lis
             return out
         if kind == "arg" and args is not None and type(x) is int and 0 <= x < len(args):
             return args[x]
-        if kind == "input" and inputs is not None and type(x) is int and 0 <= x < len(inputs):
-            return inputs[x]
+        if kind == "input" and request is not None and type(x) is int and 0 <= x < len(request[0]):
+            return request[0][x]
+        if kind == "input_tree" and request is not None and type(x) is int and 0 <= x < len(request[1]):
+            return request[1][x]
         if kind == "other" and type(x) is str:
             return Opaque(x)
         raise WireError(f"unknown value kind {kind!r}")
