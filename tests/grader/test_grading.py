@@ -157,3 +157,25 @@ def rnn_cell_forward(xt, a_prev, parameters):
 ''')
     feedback = session_grader.grade_file(write("unused-plots.py", source)).function("rnn_cell_forward").feedback
     assert "pyplot executed: False" in feedback
+
+
+def test_identical_work_is_scored_and_answered_once_per_batch(write):
+    """Does a second, identical submission reuse the first's verdicts and oracle answers, with the same result?"""
+    from grader.api import Grader, Options
+
+    grader = Grader(Options(timeout=5.0))
+    try:
+        first = grader.grade_file(write("a/correct.py", correct_source()), "x").to_dict(timing=False)
+        first.pop("path")
+        verdicts, answers = len(grader._verdicts), sum(len(m) for m in grader._answers.values())
+        assert verdicts == len(GRADED_FUNCTIONS)  # one per function: all its replies were "ok"
+        assert answers > 0  # the four sequence functions called their black-box cell
+        second = grader.grade_file(write("b/correct.py", correct_source()), "x").to_dict(timing=False)
+        second.pop("path")
+        assert second == first and first["score"] == 100
+        assert (len(grader._verdicts), sum(len(m) for m in grader._answers.values())) == (verdicts, answers)
+        buggy = with_change("a_next = np.tanh(", "a_next = np.sinh(")
+        third = grader.grade_file(write("c/buggy.py", buggy), "x")
+        assert third.score < 100 and len(grader._verdicts) > verdicts  # different replies: scored afresh
+    finally:
+        grader.close()

@@ -79,3 +79,52 @@ def test_decode_rejects_bad_references_and_kinds():
         wire.decode({"array": 3}, [])
     with pytest.raises(wire.WireError):
         wire.decode({"pickle": "gASV"}, [])
+
+
+def worker_request(value):
+    """(grader's request values, worker's Given and decoded values) for one call request, as built in practice."""
+    tree, arrays = wire.encode(value)
+    frame = wire.pack({"cases": [tree]}, arrays)
+    header, sent = wire.unpack(frame)
+    grader_side = (sent, wire.containers([wire.decode(tree, sent) for tree in header["cases"]]))
+    _, received = wire.unpack(frame, writable=True)
+    values = [wire.decode(tree, received) for tree in header["cases"]]
+    return grader_side, wire.Given(received, values), values[0]
+
+
+def reply(value, given, request):
+    tree, arrays = wire.encode(value, given=given)
+    header, arrays = wire.unpack(wire.pack({"value": tree}, arrays))
+    return header["value"], wire.decode(header["value"], arrays, request=request)
+
+
+def test_unchanged_request_values_travel_as_references():
+    """Do a request's dict and arrays, passed back unchanged, travel as one reference and decode equal?"""
+    request, given, (x, params) = worker_request([np.arange(3.0), {"W": np.eye(2), "b": np.zeros(2)}])
+    tree, back = reply((params, [x, params]), given, request)
+    assert tree == {"tuple": [{"input_tree": 1}, {"list": [{"input": 0}, {"input_tree": 1}]}]}
+    np.testing.assert_array_equal(back[0]["W"], np.eye(2))  # exact: the grader's own copy
+    np.testing.assert_array_equal(back[1][0], np.arange(3.0))
+
+
+def test_modified_request_values_travel_as_data():
+    """Is a value changed in place (an array's entry, a dict's item, a list's length) sent as data, not a reference?"""
+    request, given, (x, params, seq) = worker_request([np.arange(3.0), {"W": np.eye(2), "b": np.zeros(2)}, [1.0]])
+    x[0] = 7.0
+    params["b"] = params["b"].copy()  # equal content, another object: the dict is not "the same" any more
+    seq.append(2.0)
+    tree, back = reply([x, params, seq], given, request)
+    assert "input" not in tree["list"][0] and "input_tree" not in tree["list"][1]
+    assert tree["list"][1]["dict"][0][1] == {"input": 1}  # W itself is unchanged
+    np.testing.assert_array_equal(back[0], [7.0, 1.0, 2.0])
+    assert back[2] == [1.0, 2.0]
+    np.testing.assert_array_equal(back[1]["b"], np.zeros(2))
+
+
+def test_a_request_container_made_to_hold_itself_is_encoded_without_looping():
+    """Does a given list that now contains itself still encode (as data, cut at the depth limit)?"""
+    request, given, (seq,) = worker_request([[np.zeros(1)]])
+    seq.append(seq)
+    tree, back = reply(seq, given, request)
+    assert "list" in tree
+    assert isinstance(back, list)
