@@ -30,6 +30,7 @@ from .checks import Outcome, diagnose, evaluate
 from .problems import DEFAULT_SEED, DISPLAY_ORDER, PROBLEMS, Case, Problem, hidden_cases
 from .results import FunctionResult, SubmissionResult
 from .sandbox import Launcher, Limits, WorkerFailure, WorkerSession, make_launcher
+from .sandbox.launch import EarlyStart
 
 MAX_ORACLE_CALLS = 10_000  # black-box cell calls allowed during one call
 HELPERS_SOURCE = inspect.getsource(reference.activations)
@@ -65,10 +66,12 @@ class Grader:
     """Grades submissions one at a time; thread-safe (one worker per call)."""
 
     def __init__(self, options: Options | None = None, launcher: Launcher | None = None,
-                 prestart: bool = True):
+                 prestart: bool = True, early: EarlyStart | None = None):
+        """`early`: a launcher and worker started before numpy was imported (see the CLI)."""
         self.options = options or Options()
         limits = Limits(timeout=self.options.timeout, memory=self.options.memory)
-        self.launcher = launcher or make_launcher(self.options.sandbox, limits)
+        self.launcher = launcher or (early.launcher if early else None) or make_launcher(self.options.sandbox, limits)
+        self._early = early.started if early else None
         self._sessions: queue.SimpleQueue[WorkerSession] = queue.SimpleQueue()
         self._all_sessions: list[WorkerSession] = []
         self._lock = threading.Lock()
@@ -98,10 +101,14 @@ class Grader:
         """Start n warm workers now (one per parallel job)."""
         while len(self._all_sessions) < n:
             session = self._new_session()
-            session.spawn()
+            session.spawn(self._early)
+            self._early = None
             self._sessions.put(session)
 
     def close(self) -> None:
+        if self._early is not None:  # started early, never used (a batch of parallel jobs)
+            self._early.close()
+            self._early = None
         for session in self._all_sessions:
             session.close()
         self.launcher.close()
@@ -354,11 +361,12 @@ class Batch:
     """A batch of submissions, optionally written to an output folder it can resume from."""
 
     def __init__(self, files: list[tuple[Path, str]], options: Options | None = None,
-                 out: Path | None = None, force: bool = False, forbidden: list[str] = ()):
+                 out: Path | None = None, force: bool = False, forbidden: list[str] = (),
+                 early: EarlyStart | None = None):
         self.options = options or Options()
         self.files = files
         self.out = out
-        self.grader = Grader(self.options, prestart=False)
+        self.grader = Grader(self.options, prestart=False, early=early)
         self.grader.forbidden = list(forbidden) + ([str(out.resolve())] if out else [])
         self.level = self.grader.launcher.level
         self.description = self.grader.launcher.description

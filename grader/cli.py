@@ -213,7 +213,23 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_grade(args) -> int:
-    from . import api, report, submission
+    early = None
+    if len(args.paths) == 1 and os.path.isfile(args.paths[0]):
+        # one file: start its sandboxed worker now, so that it imports numpy while we do
+        from .sandbox.launch import Limits, early_start
+
+        early = early_start(args.sandbox, Limits(timeout=args.timeout, memory=args.memory << 20))
+    try:
+        batch = _make_batch(args, early)
+    except BaseException:
+        if early is not None:
+            early.close()
+        raise
+    return _run_batch(args, batch)
+
+
+def _make_batch(args, early):
+    from . import api, submission
     from .problems import DEFAULT_SEED
     from .sandbox import SandboxUnavailable
 
@@ -233,9 +249,17 @@ def run_grade(args) -> int:
                           sandbox=args.sandbox, seed=seed)
     try:
         batch = api.Batch(files, options, out=args.out, force=args.force,
-                          forbidden=[str(Path(p).resolve()) for p in args.paths])
+                          forbidden=[str(Path(p).resolve()) for p in args.paths], early=early)
     except SandboxUnavailable as exc:
         raise UsageError(str(exc)) from None
+    return batch
+
+
+def _run_batch(args, batch) -> int:
+    from . import report
+
+    files, seed = batch.files, batch.options.seed
+    pages = args.format == "html" or args.html
     colour = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
     progress = Progress(len(files) - len(batch.done), enabled=sys.stderr.isatty() and len(files) > 1)
     if batch.done:

@@ -118,15 +118,22 @@ def _segment(lines: list[str], node: ast.stmt) -> tuple[str, int]:
     return "\n".join(lines[first - 1:node.end_lineno]), first
 
 
-def _parse_chunks(source: str, label: str, messages: list[str]) -> list[tuple[ast.stmt, str, int]]:
-    """Top-level statements of source as (node, text, first line). A chunk that does
-    not parse is skipped with a message; the rest of the cell still counts."""
+def _parse(source: str) -> ast.Module | None:
     try:
-        tree = ast.parse(source)
+        return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _parse_chunks(source: str, label: str, messages: list[str],
+                  tree: ast.Module | None = None) -> list[tuple[ast.stmt, str, int]]:
+    """Top-level statements of source as (node, text, first line). A chunk that does
+    not parse is skipped with a message; the rest of the cell still counts.
+    `tree`, if given, is source already parsed."""
+    tree = tree or _parse(source)
+    if tree is not None:
         lines = source.split("\n")
         return [(n, *_segment(lines, n)) for n in tree.body]
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        pass
     # Salvage: split at lines that start a new top-level statement and parse each piece.
     lines = source.split("\n")
     starts = [i for i, t in enumerate(lines) if t and not t[0].isspace() and not t.startswith(("#", ")", "]", "}"))]
@@ -171,11 +178,10 @@ def _add_code(sub: Submission, source: str, label: str) -> None:
     if len(source) > MAX_CELL_CHARS:
         sub.messages.append(f"{label}: longer than {MAX_CELL_CHARS} characters; skipped")
         return
-    try:
-        ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = _parse(source)
+    if tree is None:
         source = neutralise_magics(source)
-    for node, text, line in _parse_chunks(source, label, sub.messages):
+    for node, text, line in _parse_chunks(source, label, sub.messages, tree):
         try:
             definition = _is_definition(node)
         except RecursionError:  # a constant expression nested too deeply to inspect: scratch code

@@ -159,8 +159,11 @@ class Given:
     same type, keys and order whose items are the very same, unchanged objects.
     """
 
-    def __init__(self, arrays: list[np.ndarray], values: list):
-        self.arrays = {id(a): (i, a, a.copy()) for i, a in enumerate(arrays)}
+    def __init__(self, arrays: list[np.ndarray], values: list, pristine: list[np.ndarray] | None = None):
+        """`arrays` as handed out (and decoded into `values`); `pristine`: copies of
+        them nobody can write to (made here if not given)."""
+        pristine = pristine if pristine is not None else [a.copy() for a in arrays]
+        self.arrays = {id(a): (i, a, p) for i, (a, p) in enumerate(zip(arrays, pristine))}
         self.trees = {id(c): (j, c, list(c.items()) if type(c) is dict else list(c))
                       for j, c in enumerate(containers(values))}
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
@@ -54,6 +55,53 @@ class Limits:
 
     def environment(self) -> str:
         return f"RLIMIT_AS={self.memory},RLIMIT_CPU={self.cpu},RLIMIT_FSIZE={self.file_size}"
+
+
+@dataclass
+class Started:
+    """A worker process just started, and the grader's ends of its pipes."""
+
+    process: subprocess.Popen
+    request_w: int  # requests to the worker
+    reply_r: int  # its replies
+    output_r: int  # its stdout and stderr
+
+    def close(self) -> None:
+        """Kill it (and its process group) unused, and close the pipes."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.process.wait()
+        for fd in (self.request_w, self.reply_r, self.output_r):
+            os.close(fd)
+
+
+@dataclass
+class EarlyStart:
+    """A sandbox chosen and a worker started before the grader has imported numpy,
+    so that both boot at the same time (a single file's latency)."""
+
+    launcher: Launcher
+    started: Started
+
+    def close(self) -> None:
+        self.started.close()
+        self.launcher.close()
+
+
+def early_start(choice: str, limits: Limits) -> EarlyStart | None:
+    """make_launcher(choice, limits) and one started worker; None if that fails
+    (the grader then starts them the ordinary way and reports any error)."""
+    try:
+        launcher = make_launcher(choice, limits)
+    except (SandboxUnavailable, OSError):
+        return None
+    try:
+        return EarlyStart(launcher, launcher.start())
+    except OSError:
+        launcher.close()
+        return None
 
 
 def _runtime_paths() -> list[str]:
@@ -129,6 +177,24 @@ class Launcher:
             return python + [os.path.join(self._stage, "worker.py"), str(request_fd), str(reply_fd)]
         return bwrap_prefix(self._stage, self.package_dir, self.environment()) + python + [
             f"{INSIDE}/worker.py", str(request_fd), str(reply_fd)]
+
+    def start(self) -> Started:
+        """Start a worker process (it boots on its own: nothing is waited for here)."""
+        req_r, req_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        out_r, out_w = os.pipe()
+        try:
+            process = subprocess.Popen(
+                self.command(req_r, rep_w), stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w,
+                pass_fds=(req_r, rep_w), start_new_session=True, **self.popen_options())
+        except BaseException:
+            for fd in (req_w, rep_r, out_r):
+                os.close(fd)
+            raise
+        finally:
+            for fd in (req_r, rep_w, out_w):
+                os.close(fd)
+        return Started(process, req_w, rep_r, out_r)
 
     def popen_options(self) -> dict:
         options = {"env": self.environment(), "cwd": self._stage if self.level != "bwrap" else "/"}

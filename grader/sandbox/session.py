@@ -22,7 +22,7 @@ import time
 from typing import Protocol
 
 from .. import wire
-from .launch import Launcher
+from .launch import Launcher, Started
 
 
 class OracleHandler(Protocol):
@@ -75,20 +75,13 @@ class WorkerSession:
         self._pending = b""  # bytes to send before the next request (the fork)
 
     # -------------------------------------------------------------- lifecycle
-    def spawn(self) -> None:
-        """Start a zygote without waiting for it (it boots while the grader works)."""
+    def spawn(self, started: Started | None = None) -> None:
+        """Start a zygote without waiting for it (it boots while the grader works),
+        or adopt one `started` already by this session's launcher."""
         self.close()
-        req_r, self._req_w = os.pipe()
-        self._rep_r, rep_w = os.pipe()
-        self._out_r, out_w = os.pipe()
-        try:
-            self.process = subprocess.Popen(
-                self.launcher.command(req_r, rep_w), stdin=subprocess.DEVNULL, stdout=out_w,
-                stderr=out_w, pass_fds=(req_r, rep_w), start_new_session=True,
-                **self.launcher.popen_options())
-        finally:
-            for fd in (req_r, rep_w, out_w):
-                os.close(fd)
+        started = started or self.launcher.start()
+        self.process, self._req_w, self._rep_r, self._out_r = (
+            started.process, started.request_w, started.reply_r, started.output_r)
         for fd in (self._req_w, self._rep_r, self._out_r):
             os.set_blocking(fd, False)
             try:  # larger pipes: fewer partial writes and wake-ups for big frames

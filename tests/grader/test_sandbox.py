@@ -298,3 +298,34 @@ def test_same_submission_twice_gives_the_same_json(kit, tmp_path):
         a, b = without_timing(a), without_timing(b)
         assert a["score"] == b["score"], (a["submission"], a["score"], b["score"])
         assert a == b, a["submission"]
+
+
+# ---------------------------------------------------------------- a worker started before numpy is imported
+
+def test_early_started_worker_grades_the_file(kit, tmp_path):
+    """Is a worker started early (as the CLI does for one file) the one that grades it, and cleaned up after?"""
+    from grader.api import Batch, Options
+    from grader.sandbox.launch import Limits, early_start
+
+    early = early_start("auto", Limits(timeout=5.0))
+    assert early is not None and early.launcher.level == "bwrap"
+    batch = Batch([(kit.CORRECT, "correct.py")], Options(timeout=5.0), early=early)
+    workers = []
+    [result] = batch.run(lambda _: workers.extend(s.process for s in batch.grader._all_sessions))
+    assert result.score == 100.0 and result.sandbox == "bwrap"
+    assert workers == [early.started.process]  # adopted, not a second worker
+    assert early.started.process.poll() is not None  # killed at the end of the batch
+    assert not os.path.exists(early.launcher._stage)
+
+
+def test_early_started_worker_unused_by_parallel_jobs_is_killed(kit, tmp_path):
+    """With --jobs 2 the early worker is not used: is it killed and its folder removed, the grades unchanged?"""
+    from grader.api import Batch, Options
+    from grader.sandbox.launch import Limits, early_start
+
+    early = early_start("auto", Limits(timeout=5.0))
+    files = [(kit.CORRECT, "a.py"), (kit.CORRECT, "b.py")]
+    results = Batch(files, Options(timeout=5.0, jobs=2), early=early).run()
+    assert [r.score for r in results] == [100.0, 100.0]
+    assert early.started.process.poll() is not None
+    assert not os.path.exists(early.launcher._stage)
