@@ -5,6 +5,7 @@ read these objects.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 ROUND = 4  # decimals kept in scores
@@ -99,6 +100,11 @@ class FunctionResult:
                 "status": self.status, "summary": self.summary, "problem": self.problem,
                 "hints": list(self.hints), "penalty": self.penalty,
                 "checks": [c.to_dict() for c in self.checks], "feedback": self.feedback}
+
+    def copy(self) -> FunctionResult:
+        """An independent copy (its checks and hints are new lists of new objects)."""
+        return dataclasses.replace(self, checks=[dataclasses.replace(c) for c in self.checks],
+                                   hints=list(self.hints))
 
     @classmethod
     def from_dict(cls, d: dict) -> "FunctionResult":

@@ -128,3 +128,20 @@ def test_a_request_container_made_to_hold_itself_is_encoded_without_looping():
     tree, back = reply(seq, given, request)
     assert "list" in tree
     assert isinstance(back, list)
+
+
+def test_in_place_reshape_and_hostile_keys_are_sent_as_data():
+    """Is an array reshaped in place sent as data, and does a key whose == raises not break encoding?"""
+
+    class Hostile:
+        def __eq__(self, other):
+            raise RuntimeError("== called")
+
+        __hash__ = object.__hash__
+
+    request, given, (x, params) = worker_request([np.arange(6.0), {"W": np.eye(2)}])
+    x.shape = (2, 3)  # same bytes, another shape
+    params[Hostile()] = 1
+    tree, back = reply([x, params], given, request)
+    assert back[0].shape == (2, 3) and "array" in tree["list"][0]
+    assert "dict" in tree["list"][1] and len(back[1]) == 2
