@@ -70,7 +70,8 @@ class Grader:
         self.options = options or Options()
         limits = Limits(timeout=self.options.timeout, memory=self.options.memory)
         self.launcher = launcher or (early.launcher if early else None) or make_launcher(self.options.sandbox, limits)
-        self._early = early.started if early else None
+        self._early = early.started if early else None  # a worker started early, or None
+        self._owns_launcher = True
         self._sessions: queue.SimpleQueue[WorkerSession] = queue.SimpleQueue()
         self._all_sessions: list[WorkerSession] = []
         self._lock = threading.Lock()
@@ -110,7 +111,22 @@ class Grader:
             self._early = None
         for session in self._all_sessions:
             session.close()
-        self.launcher.close()
+        if self._owns_launcher:
+            self.launcher.close()
+
+    def prepare(self) -> None:
+        """Build every problem's call request now (before forking grading processes)."""
+        for problem in PROBLEMS:
+            self._call_frame(problem)
+
+    def after_fork(self) -> None:
+        """In a grading process forked from the one that made this Grader: keep the
+        launcher, cases, requests and memos, but no worker of the parent's."""
+        self._sessions = queue.SimpleQueue()
+        self._all_sessions = []
+        self._lock = threading.Lock()
+        self._early = None
+        self._owns_launcher = False  # the parent removes the worker files at the end
 
     # ------------------------------------------------------------------ one submission
     def grade_file(self, path: str | Path, name: str | None = None) -> SubmissionResult:
@@ -404,10 +420,12 @@ class Batch:
             grade_file = self.grader.grade_file
         else:
             # One grading process per job, each with its own warm worker: the checks
-            # run in parallel too (threads would share one interpreter lock).
+            # run in parallel too (threads would share one interpreter lock). Each is
+            # forked with a copy of this Grader: sandbox, cases and requests are ready.
+            self.grader.prepare()
             pool = concurrent.futures.ProcessPoolExecutor(
                 max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                initializer=_pool_init, initargs=(self.options, self.grader.forbidden))
+                initializer=_pool_init, initargs=(self.grader,))
             grade_file = _pool_grade
         try:
             with pool:
@@ -473,11 +491,13 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _pool_init(options: Options, forbidden: list[str]) -> None:
+def _pool_init(grader: Grader) -> None:
+    """In a new grading process: its copy of the batch's Grader, with its own worker."""
     global _POOL_GRADER
     _die_with_parent()
-    _POOL_GRADER = Grader(options)
-    _POOL_GRADER.forbidden = forbidden
+    _POOL_GRADER = grader
+    grader.after_fork()
+    grader.prestart(1)
     multiprocessing.util.Finalize(None, _POOL_GRADER.close, exitpriority=10)
 
 

@@ -68,6 +68,8 @@ class Started:
 
     def close(self) -> None:
         """Kill it (and its process group) unused, and close the pipes."""
+        if self.process.returncode is not None:
+            return  # closed already
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):

@@ -329,3 +329,21 @@ def test_early_started_worker_unused_by_parallel_jobs_is_killed(kit, tmp_path):
     assert [r.score for r in results] == [100.0, 100.0]
     assert early.started.process.poll() is not None
     assert not os.path.exists(early.launcher._stage)
+
+
+def test_parallel_grading_processes_share_the_batch_sandbox(kit, tmp_path):
+    """Do the grading processes of a --jobs 2 batch reuse the batch's sandbox choice and worker
+    files (forked, no second trial run), and are those files removed at the end?"""
+    import glob
+    import tempfile
+
+    from grader.api import Batch, Options
+
+    pattern = os.path.join(tempfile.gettempdir(), "grader-worker-*")
+    before = set(glob.glob(pattern))
+    batch = Batch([(kit.CORRECT, f"{i}.py") for i in range(4)], Options(timeout=5.0, jobs=2))
+    during = []
+    results = batch.run(lambda _: during.append(set(glob.glob(pattern)) - before))
+    assert [r.score for r in results] == [100.0] * 4
+    assert all(folders == {batch.grader.launcher._stage} for folders in during), during
+    assert not os.path.exists(batch.grader.launcher._stage)
