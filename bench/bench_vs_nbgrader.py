@@ -20,8 +20,7 @@ the others single-mistake variants cycling through the mutant fixtures). Then:
   at N and at 2N, the sampled peak of the whole process tree's summed RSS (an
   upper bound: pages shared between processes count once per process) and of
   its largest worker process, to show the batch's memory does not grow with
-  the number of submissions. A line
-  `worker peak memory: <x> MiB` on the grader's stderr is reported if present.
+  the number of submissions.
 
 A script, not a timed test: the figures depend on the machine. Its small
 variant (`--n 3 --repeat 1`) runs in tests/bench/ only to prove it works.
@@ -34,7 +33,6 @@ import json
 import os
 import platform
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -48,7 +46,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import course as course_mod  # noqa: E402  (bench/course.py, next to this script)
 
 ROOT = course_mod.ROOT
-WORKER_PEAK = re.compile(r"worker peak memory:\s*([0-9]+(?:\.[0-9]+)?)\s*MiB", re.IGNORECASE)
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -67,11 +64,6 @@ class Run:
     tree_peak_mib: float | None = None  # sampled: peak of the summed RSS of the whole tree
     descendant_peak_mib: float | None = None  # sampled: peak RSS of the largest descendant (a worker)
     samples: int = 0
-
-    @property
-    def worker_peak_line(self) -> float | None:
-        found = WORKER_PEAK.findall(self.stderr)
-        return max(float(x) for x in found) if found else None
 
 
 def _rss_table() -> dict[int, tuple[int, int]]:
@@ -360,11 +352,9 @@ def _bench(args, work: Path, started, load_before: str) -> dict:
         raise SystemExit(f"the grader returned {len(reports)} results for {args.n} notebooks: {names[:10]} ...")
     ours = grader_verdicts(reports, functions)
     levels = sorted({x.get("sandbox", "?") for x in reports})
-    results.update(grader_s=r.seconds, grader_maxrss_mib=r.maxrss_mib, grader_worker_line_mib=r.worker_peak_line,
-                   sandbox_level=",".join(levels))
+    results.update(grader_s=r.seconds, grader_maxrss_mib=r.maxrss_mib, sandbox_level=",".join(levels))
     print(f"grader: {r.seconds:.2f} s for {args.n} notebooks = {args.n / r.seconds:.1f} submissions/s "
-          f"(sandbox level: {', '.join(levels)}); peak RSS of its largest process {mib(r.maxrss_mib)}; "
-          f"'worker peak memory' line: {mib(r.worker_peak_line) if r.worker_peak_line else 'not printed'}",
+          f"(sandbox level: {', '.join(levels)}); peak RSS of its largest process {mib(r.maxrss_mib)}",
           flush=True)
     if not args.skip_nbgrader:
         results["ratio"] = results["nbgrader_s"] / r.seconds
@@ -411,11 +401,10 @@ def _bench(args, work: Path, started, load_before: str) -> dict:
         count = len(json.loads(m.stdout))
         memory.append({"n": count, "seconds": m.seconds, "maxrss_mib": m.maxrss_mib,
                        "tree_peak_mib": m.tree_peak_mib, "worker_peak_mib": m.descendant_peak_mib,
-                       "worker_line_mib": m.worker_peak_line, "samples": m.samples})
+                       "samples": m.samples})
         print(f"memory, {count} plain notebooks: {m.seconds:.2f} s; whole tree (summed RSS, sampled every 50 ms) "
               f"peak {mib(m.tree_peak_mib)}; largest worker process {mib(m.descendant_peak_mib)}; "
-              f"largest reaped process (%M; misses workers killed with their sandbox) {mib(m.maxrss_mib)}; 'worker peak memory' line "
-              f"{mib(m.worker_peak_line) if m.worker_peak_line else 'not printed'}", flush=True)
+              f"largest reaped process (%M; misses workers killed with their sandbox) {mib(m.maxrss_mib)}", flush=True)
     results["memory"] = memory
 
     # against the targets the kit is judged by (2 cores, sandbox on)
