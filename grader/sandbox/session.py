@@ -181,9 +181,14 @@ class WorkerSession:
         selector = self._selector
         try:
             while True:
-                if pending and not writing:
-                    selector.register(self._req_w, selectors.EVENT_WRITE, "request")
-                    writing = True
+                if pending:  # write what the pipe takes now; wait for room only if it is full
+                    pending = self._write_some(pending)
+                if bool(pending) != writing:
+                    if writing:
+                        selector.unregister(self._req_w)
+                    else:
+                        selector.register(self._req_w, selectors.EVENT_WRITE, "request")
+                    writing = not writing
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise WorkerFailure("timeout", what)
@@ -191,16 +196,7 @@ class WorkerSession:
                     if key.data == "output":
                         self._drain_output()
                     elif key.data == "request":
-                        try:
-                            sent = os.write(self._req_w, pending)
-                        except BlockingIOError:
-                            sent = 0
-                        except BrokenPipeError:
-                            raise WorkerFailure("exit", describe_exit(self.process.wait())) from None
-                        pending = pending[sent:]
-                        if not pending:
-                            selector.unregister(self._req_w)
-                            writing = False
+                        pending = self._write_some(pending)
                     else:
                         chunk = self._read(self._rep_r)
                         if chunk == b"":
@@ -224,9 +220,6 @@ class WorkerSession:
                                 return reply
                             answer = on_oracle(raw, *reply)
                         pending = memoryview(bytes(pending) + answer)
-                        if not writing:
-                            selector.register(self._req_w, selectors.EVENT_WRITE, "request")
-                            writing = True
         except WorkerFailure:
             self.close()
             raise
@@ -236,6 +229,16 @@ class WorkerSession:
                     selector.unregister(self._req_w)
                 except (KeyError, ValueError):
                     pass
+
+    def _write_some(self, pending: memoryview) -> memoryview:
+        """Write what the request pipe takes without blocking; return the rest."""
+        try:
+            sent = os.write(self._req_w, pending)
+        except BlockingIOError:
+            sent = 0
+        except BrokenPipeError:
+            raise WorkerFailure("exit", describe_exit(self.process.wait())) from None
+        return pending[sent:]
 
     def _complete_frame(self) -> bool:
         """Is a whole frame (or a malformed prefix, to be reported) already buffered?"""
