@@ -417,8 +417,7 @@ def _bench(args, work: Path, started, load_before: str) -> dict:
               f"{verdict(results['ratio'] >= 50 and args.n >= 40)}")
     print(f"  single submission median < 0.5 s: {results['latency_median_s']:.3f} s, "
           f"{verdict(results['latency_median_s'] < 0.5)}")
-    worker = max([m["worker_peak_mib"] or 0 for m in memory] + [m["worker_line_mib"] or 0 for m in memory]
-                 + [results.get("grader_worker_line_mib") or 0])
+    worker = max(m["worker_peak_mib"] or 0 for m in memory) if memory else 0
     if worker:
         print(f"  peak memory per worker < 200 MiB: {worker:.0f} MiB, {verdict(worker < 200)}")
     if len(memory) == 2 and memory[0]["tree_peak_mib"]:
