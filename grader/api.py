@@ -81,7 +81,7 @@ class Grader:
         self.forbidden: list[str] = []  # folders the audit hook refuses (submissions, output)
         self._frames: dict[str, bytes] = {}
         self._requests: dict[str, tuple[list, list]] = {}  # per problem: its call request's values
-        self._answers: dict[str, Memo] = {}  # per problem: oracle request -> answer
+        self._answers = Memo()  # (problem, oracle request) -> packed answer
         self._verdicts = Memo()  # (problem, its replies) -> FunctionResult
 
     def _new_session(self) -> WorkerSession:
@@ -255,13 +255,13 @@ class Grader:
         return Outcome("error", error=error_message(reply, sub, self.options.memory))
 
     def _oracle(self, problem: Problem) -> Oracle:
-        return Oracle(problem, self._requests[problem.name], self._answers.setdefault(problem.name, Memo()))
+        return Oracle(problem, self._requests[problem.name], self._answers)
 
 
 class Memo(dict):
     """Results of pure functions of bytes, kept up to a total size (then no more are added)."""
 
-    LIMIT = 64 << 20  # bytes, per memo and grading process
+    LIMIT = 32 << 20  # bytes, per memo and grading process
 
     def __init__(self):
         super().__init__()
@@ -290,7 +290,7 @@ class Oracle:
         self.calls = 0
 
     def known(self, frame: bytes) -> bytes | None:
-        answer = self.memo.get(frame)
+        answer = self.memo.get((self.problem.name, frame))
         if answer is not None:
             self.calls += 1
             if self.calls > MAX_ORACLE_CALLS:
@@ -302,7 +302,7 @@ class Oracle:
         header, arrays, ok = self._answer(header, arrays)
         answer = wire.pack(header, arrays)
         if ok:
-            self.memo.add(frame, answer, len(frame) + len(answer))
+            self.memo.add((self.problem.name, frame), answer, len(frame) + len(answer))
         return answer
 
     def _answer(self, header: dict, arrays: list) -> tuple[dict, list, bool]:

@@ -167,15 +167,26 @@ def test_identical_work_is_scored_and_answered_once_per_batch(write):
     try:
         first = grader.grade_file(write("a/correct.py", correct_source()), "x").to_dict(timing=False)
         first.pop("path")
-        verdicts, answers = len(grader._verdicts), sum(len(m) for m in grader._answers.values())
+        verdicts, answers = len(grader._verdicts), len(grader._answers)
         assert verdicts == len(GRADED_FUNCTIONS)  # one per function: all its replies were "ok"
         assert answers > 0  # the four sequence functions called their black-box cell
         second = grader.grade_file(write("b/correct.py", correct_source()), "x").to_dict(timing=False)
         second.pop("path")
         assert second == first and first["score"] == 100
-        assert (len(grader._verdicts), sum(len(m) for m in grader._answers.values())) == (verdicts, answers)
+        assert (len(grader._verdicts), len(grader._answers)) == (verdicts, answers)
         buggy = with_change("a_next = np.tanh(", "a_next = np.sinh(")
         third = grader.grade_file(write("c/buggy.py", buggy), "x")
         assert third.score < 100 and len(grader._verdicts) > verdicts  # different replies: scored afresh
     finally:
         grader.close()
+
+
+def test_memo_stops_growing_at_its_limit():
+    """Does a batch memo refuse entries beyond its byte budget (memory bounded however many submissions)?"""
+    from grader.api import Memo
+
+    memo = Memo()
+    memo.LIMIT = 10
+    memo.add("a", 1, 6)
+    memo.add("b", 2, 6)  # would make 12 bytes
+    assert dict(memo) == {"a": 1} and memo.size == 6
