@@ -7,6 +7,7 @@ here, in the trusted process.
 """
 from __future__ import annotations
 
+import collections
 import concurrent.futures
 import hashlib
 import inspect
@@ -258,19 +259,34 @@ class Grader:
         return Oracle(problem, self._requests[problem.name], self._answers)
 
 
-class Memo(dict):
-    """Results of pure functions of bytes, kept up to a total size (then no more are added)."""
+class Memo:
+    """Results of pure functions of bytes, kept within a byte budget: beyond it the
+    least recently used are dropped (memory stays bounded however long the batch)."""
 
-    LIMIT = 32 << 20  # bytes, per memo and grading process
+    LIMIT = 16 << 20  # bytes, per memo and grading process
 
     def __init__(self):
-        super().__init__()
+        self._items: collections.OrderedDict = collections.OrderedDict()  # key -> (value, size)
         self.size = 0
 
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key):
+        item = self._items.get(key)
+        if item is None:
+            return None
+        self._items.move_to_end(key)
+        return item[0]
+
     def add(self, key, value, size: int) -> None:
-        if self.size + size <= self.LIMIT:
-            self[key] = value
-            self.size += size
+        if size > self.LIMIT or key in self._items:
+            return
+        self._items[key] = (value, size)
+        self.size += size
+        while self.size > self.LIMIT:
+            _, (_, dropped) = self._items.popitem(last=False)
+            self.size -= dropped
 
 
 class Oracle:

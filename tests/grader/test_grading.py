@@ -181,12 +181,16 @@ def test_identical_work_is_scored_and_answered_once_per_batch(write):
         grader.close()
 
 
-def test_memo_stops_growing_at_its_limit():
-    """Does a batch memo refuse entries beyond its byte budget (memory bounded however many submissions)?"""
+def test_memo_drops_the_least_recently_used_beyond_its_budget():
+    """Does a batch memo stay within its byte budget by dropping what was used least recently?"""
     from grader.api import Memo
 
     memo = Memo()
-    memo.LIMIT = 10
-    memo.add("a", 1, 6)
-    memo.add("b", 2, 6)  # would make 12 bytes
-    assert dict(memo) == {"a": 1} and memo.size == 6
+    memo.LIMIT = 12
+    for key in "abc":
+        memo.add(key, key.upper(), 4)
+    assert memo.get("a") == "A"  # now the most recently used
+    memo.add("d", "D", 4)  # 16 bytes: one must go, the least recently used ("b")
+    assert [memo.get(k) for k in "abcd"] == ["A", None, "C", "D"] and memo.size == 12 and len(memo) == 3
+    memo.add("huge", "H", 13)  # larger than the whole budget: not kept, nothing dropped
+    assert memo.get("huge") is None and len(memo) == 3
