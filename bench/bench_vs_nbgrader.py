@@ -82,10 +82,23 @@ def _rss_table() -> dict[int, tuple[int, int]]:
     return out
 
 
+def _peak_rss(pid: int) -> int:
+    """A process's own high-water mark of RSS (VmHWM), in bytes; 0 if it is gone."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 class TreeSampler(threading.Thread):
     """Samples, every `interval` seconds, the summed RSS of a process and all its descendants, and the
-    largest RSS among the descendants (the workers). With `wrapped`, the measured process is the one
-    child of `pid` (`pid` being /usr/bin/time)."""
+    largest peak RSS (VmHWM, so not missed between samples) among the descendants (grading processes
+    and workers). With `wrapped`, the measured process is the one child of `pid` (`pid` being
+    /usr/bin/time)."""
 
     def __init__(self, pid: int, wrapped: bool = False, interval: float = 0.05):
         super().__init__(daemon=True)
@@ -111,7 +124,7 @@ class TreeSampler(threading.Thread):
                     rss = table.get(pid, (0, 0))[1]
                     total += rss
                     if pid != top:
-                        self.descendant_peak = max(self.descendant_peak, rss)
+                        self.descendant_peak = max(self.descendant_peak, rss, _peak_rss(pid))
                     todo.extend(children.get(pid, ()))
                 self.tree_peak = max(self.tree_peak, total)
                 self.samples += 1

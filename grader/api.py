@@ -20,7 +20,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +52,6 @@ class Report:
     results: list[SubmissionResult]
     sandbox: str
     elapsed: float
-    documents: dict[str, dict] = field(default_factory=dict)
 
 
 def file_digest(path: Path) -> str:
@@ -402,7 +401,8 @@ class Batch:
         self.level = self.grader.launcher.level
         self.description = self.grader.launcher.description
         self.digests = {name: file_digest(path) for path, name in files}
-        self.documents: dict[str, dict] = {}
+        self.previous: dict[str, dict] = {}  # results.json documents of submissions graded before (resumed)
+        self.rows: dict[str, list[str]] = {}  # grades.csv, a line per submission graded
         self.done: dict[str, SubmissionResult] = {}
         self.internal_errors: list[str] = []
         self._csv_written = 0.0
@@ -410,7 +410,8 @@ class Batch:
             for path, name in files:
                 doc = self._previous(name)
                 if doc is not None:
-                    self.documents[name] = doc
+                    self.previous[name] = doc
+                    self.rows[name] = report.csv_row(doc)
                     self.done[name] = SubmissionResult.from_dict(doc["extra_data"]["details"])
 
     def _previous(self, name: str) -> dict | None:
@@ -477,7 +478,7 @@ class Batch:
         if any("internal error of the grader" in (f.problem or "") for f in result.functions):
             return  # not written: the next run grades it again
         doc = report.gradescope(result, self.digests.get(result.name, ""), self.options.seed)
-        self.documents[result.name] = doc
+        self.rows[result.name] = report.csv_row(doc)  # the document itself is not kept: memory stays small
         if self.out is not None:
             report.write_atomic(report.result_path(self.out, result.name), json.dumps(doc, indent=2))
             if time.monotonic() - self._csv_written >= self.CSV_EVERY:
@@ -486,7 +487,7 @@ class Batch:
     CSV_EVERY = 2.0  # seconds between rewrites of grades.csv during a batch (rewriting it per result is quadratic)
 
     def _write_csv(self) -> None:
-        report.write_atomic(self.out / "grades.csv", report.csv_text(list(self.documents.values())))
+        report.write_atomic(self.out / "grades.csv", report.csv_text(list(self.rows.values())))
         self._csv_written = time.monotonic()
 
 
@@ -528,5 +529,4 @@ def grade(paths: list[str | Path], options: Options | None = None, out: Path | N
     batch = Batch(submission.discover(paths), options, out=out,
                   forbidden=[str(Path(p).resolve()) for p in paths])
     results = batch.run(progress)
-    return Report(results=results, sandbox=batch.level, elapsed=time.monotonic() - started,
-                  documents=batch.documents)
+    return Report(results=results, sandbox=batch.level, elapsed=time.monotonic() - started)

@@ -270,9 +270,9 @@ def _run_batch(args, batch) -> int:
     results = batch.run(progress.step)
     progress.close()
     if args.format == "json":
-        print(report.to_json(results))
+        report.write_json(results, sys.stdout)
     elif args.format == "gradescope":
-        docs = [batch.documents.get(r.name) or report.gradescope(r, batch.digests.get(r.name, ""), seed)
+        docs = [batch.previous.get(r.name) or report.gradescope(r, batch.digests.get(r.name, ""), seed)
                 for r in results]
         print(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2))
     elif args.format == "html":

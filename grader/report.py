@@ -45,15 +45,31 @@ def to_json(results: list[SubmissionResult]) -> str:
     return json.dumps([r.to_dict() for r in results], indent=2)
 
 
-def csv_text(documents: list[dict]) -> str:
-    """grades.csv from results.json documents: submission, a column per function, total."""
+def write_json(results: list[SubmissionResult], stream) -> None:
+    """to_json(results) + a newline, written one submission at a time (a class's
+    whole report is never built in memory at once)."""
+    if not results:
+        stream.write("[]\n")
+        return
+    for i, r in enumerate(results):
+        text = json.dumps(r.to_dict(), indent=2).replace("\n", "\n  ")
+        stream.write(("[\n  " if i == 0 else ",\n  ") + text)
+    stream.write("\n]\n")
+
+
+def csv_row(doc: dict) -> list[str]:
+    """A results.json document's line of grades.csv."""
+    scores = {t["name"]: t["score"] for t in doc["tests"]}
+    return [doc["extra_data"]["submission"], *(f"{scores.get(n, 0):g}" for n in DISPLAY_ORDER),
+            f"{doc['score']:g}", f"{sum(t['max_score'] for t in doc['tests']):g}"]
+
+
+def csv_text(rows: list[list[str]]) -> str:
+    """grades.csv from csv_row lines: submission, a column per function, total, sorted by submission."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["submission", *DISPLAY_ORDER, "total", "max_score"])
-    for doc in sorted(documents, key=lambda d: d["extra_data"]["submission"]):
-        scores = {t["name"]: t["score"] for t in doc["tests"]}
-        writer.writerow([doc["extra_data"]["submission"], *(f"{scores.get(n, 0):g}" for n in DISPLAY_ORDER),
-                         f"{doc['score']:g}", f"{sum(t['max_score'] for t in doc['tests']):g}"])
+    writer.writerows(sorted(rows, key=lambda row: row[0]))
     return buffer.getvalue()
 
 

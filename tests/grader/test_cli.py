@@ -108,3 +108,21 @@ def test_json_stdout_is_clean_when_logs_are_printed():
     results = json.loads(proc.stdout)
     assert results[0]["score"] == 100.0 and results[0]["sandbox"] == "process"
     assert "without the bubblewrap sandbox" in proc.stderr
+
+
+def test_json_report_is_written_one_submission_at_a_time_with_the_same_text():
+    """Does the streamed JSON report equal json.dumps of the whole list (0, 1 and several submissions)?"""
+    import io
+
+    from grader import report
+    from grader.results import Check, FunctionResult, SubmissionResult
+
+    def result(name):
+        fr = FunctionResult("rnn_forward", 10.0, [Check("a", 5.0, True, 'ok\n"quoted"')])
+        return SubmissionResult(name, name + ".py", [fr], messages=["line one\nline two"], printed="x\ny")
+
+    for results in ([], [result("a")], [result("a"), result("b"), result("c")]):
+        stream = io.StringIO()
+        report.write_json(results, stream)
+        assert stream.getvalue() == report.to_json(results) + "\n"
+        assert len(json.loads(stream.getvalue())) == len(results)
