@@ -194,3 +194,20 @@ def test_memo_drops_the_least_recently_used_beyond_its_budget():
     assert [memo.get(k) for k in "abcd"] == ["A", None, "C", "D"] and memo.size == 12 and len(memo) == 3
     memo.add("huge", "H", 13)  # larger than the whole budget: not kept, nothing dropped
     assert memo.get("huge") is None and len(memo) == 3
+
+
+def test_black_box_calls_are_limited_even_when_answered_from_memory(session_grader, write, monkeypatch):
+    """Does a loop of identical black-box calls (answered from the batch memo after the first)
+    still stop at the call limit with a clear error?"""
+    import grader.api
+
+    monkeypatch.setattr(grader.api, "MAX_ORACLE_CALLS", 30)
+    source = replace_function(correct_source(), "rnn_forward", '''
+def rnn_forward(x, a0, parameters):
+    for _ in range(1000):
+        rnn_cell_forward(x[:, :, 0], a0, parameters)
+    raise AssertionError("the loop was never stopped")
+''')
+    result = session_grader.grade_file(write("loop.py", source))
+    summary = result.function("rnn_forward").summary
+    assert "rnn_cell_forward called too many times" in summary, summary
