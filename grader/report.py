@@ -41,13 +41,9 @@ def gradescope(result: SubmissionResult, digest: str = "", seed: int | None = No
     }
 
 
-def to_json(results: list[SubmissionResult]) -> str:
-    return json.dumps([r.to_dict() for r in results], indent=2)
-
-
 def write_json(results: list[SubmissionResult], stream) -> None:
-    """to_json(results) + a newline, written one submission at a time (a class's
-    whole report is never built in memory at once)."""
+    """json.dumps([r.to_dict() for r in results], indent=2) + a newline, written one
+    submission at a time (a class's whole report is never built in memory at once)."""
     if not results:
         stream.write("[]\n")
         return

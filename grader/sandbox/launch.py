@@ -66,17 +66,31 @@ class Started:
     reply_r: int  # its replies
     output_r: int  # its stdout and stderr
 
-    def close(self) -> None:
-        """Kill it (and its process group) unused, and close the pipes."""
-        if self.process.returncode is not None:
-            return  # closed already
+    def kill(self) -> None:
+        """Kill it and its process group (the sandbox and all it started), and reap it."""
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        try:
+            self.process.kill()
+        except ProcessLookupError:
+            pass
         self.process.wait()
+
+    def close_pipes(self) -> None:
         for fd in (self.request_w, self.reply_r, self.output_r):
-            os.close(fd)
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        """Kill it unused and close the pipes (once: a reaped pid may be reused)."""
+        if self.process.returncode is not None:
+            return
+        self.kill()
+        self.close_pipes()
 
 
 @dataclass

@@ -83,7 +83,7 @@ class WorkerSession:
         """Start a zygote without waiting for it (it boots while the grader works),
         or adopt one `started` already by this session's launcher."""
         self.close()
-        started = started or self.launcher.start()
+        self._started = started = started or self.launcher.start()
         self.process, self._req_w, self._rep_r, self._out_r = (
             started.process, started.request_w, started.reply_r, started.output_r)
         for fd in (self._req_w, self._rep_r, self._out_r):
@@ -141,22 +141,10 @@ class WorkerSession:
         self.zygote_ready = False
         if self.process is None:
             return
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            self.process.kill()
-        except ProcessLookupError:
-            pass
-        self.process.wait()
+        self._started.kill()
         self._drain_output()
         self._selector.close()
-        for fd in (self._req_w, self._rep_r, self._out_r):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        self._started.close_pipes()
         self.process = None
 
     # -------------------------------------------------------------- requests

@@ -124,5 +124,5 @@ def test_json_report_is_written_one_submission_at_a_time_with_the_same_text():
     for results in ([], [result("a")], [result("a"), result("b"), result("c")]):
         stream = io.StringIO()
         report.write_json(results, stream)
-        assert stream.getvalue() == report.to_json(results) + "\n"
+        assert stream.getvalue() == json.dumps([r.to_dict() for r in results], indent=2) + "\n"
         assert len(json.loads(stream.getvalue())) == len(results)
