@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -126,3 +127,13 @@ def test_json_report_is_written_one_submission_at_a_time_with_the_same_text():
         report.write_json(results, stream)
         assert stream.getvalue() == json.dumps([r.to_dict() for r in results], indent=2) + "\n"
         assert len(json.loads(stream.getvalue())) == len(results)
+
+
+def test_importing_the_grader_defaults_blas_to_one_thread_but_keeps_a_user_setting():
+    """Is OPENBLAS_NUM_THREADS set to 1 on import (threads only spin on tiny matrices), unless the user set it?"""
+    code = "import os, grader; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    default = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    chosen = subprocess.run([sys.executable, "-c", code], env=dict(env, OPENBLAS_NUM_THREADS="3"),
+                            capture_output=True, text=True, check=True)
+    assert (default.stdout.strip(), chosen.stdout.strip()) == ("1", "3")
