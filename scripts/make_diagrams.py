@@ -106,15 +106,15 @@ def lstm_cell():
     arrow(ax, (3.2, y_c), (5.6, y_c), CELL, style="-")
     node(ax, 5.9, y_c, r"$+$")
     arrow(ax, (6.2, y_c), (11.3, y_c), CELL, r"$c^{\langle t\rangle}$", offset=(2.2, 0.3))
-    # the concatenation z = [a_prev; x_t]
+    # the stacked input u = [a_prev; x_t]
     arrow(ax, (0.2, y_a), (1.3, y_a), STATE, r"$a^{\langle t-1\rangle}$", offset=(-0.3, 0.3), style="-")
-    box(ax, 1.9, y_a, 1.6, 0.6, r"$z=[a^{\langle t-1\rangle};\,x^{\langle t\rangle}]$",
+    box(ax, 1.9, y_a, 1.6, 0.6, r"$u=[a^{\langle t-1\rangle};\,x^{\langle t\rangle}]$",
         face="white", size=10)
     arrow(ax, (1.9, 0.0), (1.9, y_a - 0.35), INPUT, r"$x^{\langle t\rangle}$", offset=(0.4, -0.1))
-    gates = [(2.9, r"$f_t=\sigma(W_f z+b_f)$", "forget"),
-             (4.6, r"$i_t=\sigma(W_i z+b_i)$", "update"),
-             (6.3, r"$\tilde c_t=\tanh(W_c z+b_c)$", "candidate"),
-             (8.2, r"$o_t=\sigma(W_o z+b_o)$", "output")]
+    gates = [(2.9, r"$f_t=\sigma(W_f u+b_f)$", "forget"),
+             (4.6, r"$i_t=\sigma(W_i u+b_i)$", "update"),
+             (6.3, r"$\tilde c_t=\tanh(W_c u+b_c)$", "candidate"),
+             (8.2, r"$o_t=\sigma(W_o u+b_o)$", "output")]
     ax.plot([2.5, 8.2], [y_a, y_a], color=STATE, lw=1.6)
     for x, text, name in gates:
         ax.plot([x, x], [y_a, 2.35], color=STATE, lw=1.6)
@@ -141,22 +141,26 @@ def lstm_cell():
 
 
 def backward_flow():
-    fig, ax = canvas(12.5, 5.0)
-    xs = [2.0, 6.2, 10.4]
-    labels = ["t-1", "t", "t+1"]
-    for x, lab in zip(xs, labels):
-        box(ax, x, 2.4, 1.9, 1.2, f"cell backward\nstep {lab}", size=10)
+    fig, ax = canvas(14.6, 5.0)
+    # step 1 (it alone hands da0 back), a gap, steps t and t+1, a gap, the last step T_x
+    steps = [(1.6, "1"), (5.9, "t"), (9.3, "t+1"), (13.0, "T_x")]
+    for x, lab in steps:
+        box(ax, x, 2.4, 1.7, 1.2, f"cell backward\nstep {lab}", size=10)
         arrow(ax, (x, 4.4), (x, 3.05), GRAD, rf"da[:, :, {lab}]", offset=(0.75, 0.25), size=10)
         arrow(ax, (x, 1.75), (x, 0.6), GRAD, rf"dx[:, :, {lab}]", offset=(0.75, -0.15), size=10)
-    for left, right in zip(xs[:-1], xs[1:]):
-        arrow(ax, (right - 0.95, 2.65), (left + 0.95, 2.65), GRAD, "da_prev",
-              offset=(0, 0.28), size=9)
-        arrow(ax, (right - 0.95, 2.15), (left + 0.95, 2.15), CELL, "dc_prev (LSTM only)", offset=(0, -0.3),
-              size=9, ls="--")
-    arrow(ax, (xs[0] - 0.95, 2.4), (0.1, 2.4), GRAD, "da0", offset=(0, 0.3))
-    ax.text(6.2, 4.75, "time runs backward: step t gets da[:, :, t] + da_prev of step t+1 "
-            "(and, for the LSTM, its dc_prev as dc_next)", ha="center", fontsize=10)
-    ax.text(6.2, 0.1, "dWax, dWaa, dba (RNN) or dWf, dbf, ..., dWo, dbo (LSTM): summed over all steps",
+    for (left, left_label), (right, _) in zip(steps[:-1], steps[1:]):
+        adjacent = left_label == "t"  # t and t+1 are neighbours; the other gaps stand for several steps
+        arrow(ax, (right - 0.85, 2.65), (left + 0.85, 2.65), GRAD, "da_prev" if adjacent else r"$\cdots$",
+              offset=(0, 0.28), size=9 if adjacent else 14, ls="-" if adjacent else ":")
+        arrow(ax, (right - 0.85, 2.15), (left + 0.85, 2.15), CELL, "dc_prev (LSTM)" if adjacent else None,
+              offset=(0, -0.32), size=9, ls="--" if adjacent else ":")
+    x_last = steps[-1][0]
+    ax.text(x_last + 1.05, 2.4, "zeros:\nnothing comes\nback from\nthe future", ha="left", va="center",
+            fontsize=9, color=GRAD)
+    arrow(ax, (steps[0][0] - 0.85, 2.4), (0.0, 2.4), GRAD, "da0", offset=(0, 0.3))
+    ax.text(7.3, 4.75, "time runs backward: step t gets da[:, :, t] + da_prev of step t+1 "
+            "(and, for the LSTM, its dc_prev as dc_next); da0 is the da_prev of step 1", ha="center", fontsize=10)
+    ax.text(7.3, 0.1, "dWax, dWaa, dba (RNN) or dWf, dbf, ..., dWo, dbo (LSTM): summed over all steps",
             ha="center", fontsize=10)
     save(fig, "backward_flow.png")
 
