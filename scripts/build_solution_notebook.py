@@ -861,9 +861,11 @@ def passing(names, needed_for):
     """True if each named function of this notebook passes its self-check; otherwise say which do not."""
     failing = [name for name in names if not report(name, globals()[name])[0]]
     if failing:
-        verb = "does" if len(failing) == 1 else "do"
-        print(f"✗ {needed_for} not run: it needs {', '.join(failing)}, which {verb} not pass "
-              "the self-check yet. Fix that first (see the self-check under the exercise), then run this cell again.")
+        listed = ", ".join(failing[:-1]) + " and " + failing[-1] if len(failing) > 1 else failing[0]
+        which, it = ("which do not pass their self-checks", "them") if len(failing) > 1 else \
+            ("which does not pass its self-check", "it")
+        print(f"✗ {needed_for} did not run: it needs {listed}, {which} yet. "
+              f"Fix {it} first (see the self-check under each exercise), then run this cell again.")
     return not failing
 
 
