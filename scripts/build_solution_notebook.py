@@ -948,8 +948,9 @@ code(r'''
 STEPS_BACK, WARM_UP = 100, 50
 
 
-def experiment_inputs(seed=0, spectral_radius=0.9, forget_bias=3.0, n_x=8, n_a=32, m=32, T_x=WARM_UP + STEPS_BACK):
+def experiment_inputs(seed=0, spectral_radius=0.9, forget_bias=3.0, n_x=8, n_a=32, m=32):
     """Seeded inputs x, a zero start a0, a loss gradient da on the last step only, RNN and LSTM parameters."""
+    T_x = WARM_UP + STEPS_BACK
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((n_x, m, T_x))
     a0 = np.zeros((n_a, m))
