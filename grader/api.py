@@ -26,13 +26,13 @@ from pathlib import Path
 import numpy as np
 
 from . import reference, report, submission, wire
+from .blackbox import Oracle
 from .checks import Outcome, diagnose, evaluate
 from .problems import DEFAULT_SEED, DISPLAY_ORDER, PROBLEMS, Case, Problem, hidden_cases
-from .results import FunctionResult, SubmissionResult
+from .results import FunctionResult, SubmissionResult, clip
 from .sandbox import Launcher, Limits, WorkerFailure, WorkerSession, make_launcher
 from .sandbox.launch import EarlyStart
 
-MAX_ORACLE_CALLS = 10_000  # black-box cell calls allowed during one call
 HELPERS_SOURCE = inspect.getsource(reference.activations)
 COURSE_MODULES = {"public_tests", "test_utils", "outputs", "rnn_utils", "utils", "testCases",
                   "testCases_v2", "test_cases", "selfcheck"}
@@ -80,6 +80,7 @@ class Grader:
         self.cases: dict[str, list[Case]] = {p.name: hidden_cases(p, self.options.seed) for p in PROBLEMS}
         self.forbidden: list[str] = []  # folders the audit hook refuses (submissions, output)
         self._frames: dict[str, bytes] = {}
+        self._reply_limits: dict[str, int] = {}
         self._requests: dict[str, tuple[list, list]] = {}  # per problem: its call request's values
         self._answers = Memo()  # (problem, oracle request) -> packed answer
         self._verdicts = Memo()  # (problem, its replies) -> FunctionResult
@@ -147,6 +148,7 @@ class Grader:
             result.printed_bytes = session.output_total
             result.printed = bytes(session.output).decode("utf-8", "replace")[:2000]
             self._sessions.put(session)
+        result.bound_text()  # every student-controlled string is capped; now the submission's total
         order = {n: i for i, n in enumerate(DISPLAY_ORDER)}
         result.functions.sort(key=lambda f: order[f.name])
         result.execution_time = time.monotonic() - started
@@ -181,9 +183,9 @@ class Grader:
         except (WorkerFailure, OSError) as exc:
             session.close()
             return f"could not load the submission's definitions: {getattr(exc, 'message', exc)}"
-        if first:
-            for err in reply.get("errors", [])[:20]:
-                result.messages.append(load_message(err))
+        errors = reply.get("errors")
+        if first and isinstance(errors, list):
+            result.messages += [m for m in map(load_message, errors[:20]) if m]
         return None
 
     STOP_ON = ("not_implemented", "missing")  # statuses after which the other cases are not run
@@ -214,7 +216,8 @@ class Grader:
         replies, failure = [], None
         for case in cases:
             try:
-                reply, data = session.request(None, frame=frame, on_oracle=self._oracle(problem))
+                reply, data = session.request(None, frame=frame, on_oracle=self._oracle(problem, case),
+                                              max_payload=self.reply_limit(problem))
             except WorkerFailure as exc:
                 what = "did not finish" if exc.kind == "timeout" else "stopped the worker"
                 failure = Outcome("failure", error=f"the call {what}: {exc.message}")
@@ -254,8 +257,19 @@ class Grader:
             return Outcome(status, error="not found: the definition did not load (see the messages above)")
         return Outcome("error", error=error_message(reply, sub, self.options.memory))
 
-    def _oracle(self, problem: Problem) -> Oracle:
-        return Oracle(problem, self._requests[problem.name], self._answers)
+    def _oracle(self, problem: Problem, case: Case) -> Oracle:
+        return Oracle(problem, case, self._requests[problem.name], self._answers)
+
+    def reply_limit(self, problem: Problem) -> int:
+        """Bytes of arrays accepted in one frame from the worker while `problem` is called:
+        4x what its largest case's arguments and expected outputs hold (every array counted
+        each time it occurs), plus 1 MiB. A reply holds at most the outputs and the arguments
+        (changed); complex128 is twice float64; the rest is margin."""
+        limit = self._reply_limits.get(problem.name)
+        if limit is None:
+            limit = 4 * max(nbytes(c.args) + nbytes(c.expected) for c in self.cases[problem.name]) + (1 << 20)
+            self._reply_limits[problem.name] = limit
+        return limit
 
 
 class Memo:
@@ -288,56 +302,15 @@ class Memo:
             self.size -= dropped
 
 
-class Oracle:
-    """Answers the worker's calls of the black-box cell function with the reference,
-    during one call of one problem's function.
-
-    The answer to a request depends only on its bytes (and the problem), so
-    answers are kept per batch: the same request from another submission (every
-    correct one makes the same calls) is answered without decoding it again.
-    """
-
-    def __init__(self, problem: Problem, request: tuple[list, list], memo: Memo):
-        self.problem = problem
-        self.function = getattr(reference, problem.black_box) if problem.black_box else None
-        self.request = request
-        self.memo = memo
-        self.calls = 0
-
-    def known(self, frame: bytes) -> bytes | None:
-        if self.calls >= MAX_ORACLE_CALLS:
-            return None  # __call__ answers with the error
-        answer = self.memo.get((self.problem.name, frame))
-        if answer is not None:
-            self.calls += 1
-        return answer
-
-    def __call__(self, frame: bytes, header: dict, arrays: list) -> bytes:
-        self.calls += 1
-        header, arrays, ok = self._answer(header, arrays)
-        answer = wire.pack(header, arrays)
-        if ok:
-            self.memo.add((self.problem.name, frame), answer, len(frame) + len(answer))
-        return answer
-
-    def _answer(self, header: dict, arrays: list) -> tuple[dict, list, bool]:
-        name = self.problem.black_box
-        if self.function is None or header.get("function") != name:
-            return {"status": "error", "message": "no such cell function here"}, [], False
-        if self.calls > MAX_ORACLE_CALLS:
-            return {"status": "error", "message": f"{name} called too many times"}, [], False
-        try:
-            args = wire.decode(header.get("args"), arrays, request=self.request)
-            *positional, keywords = args
-            with np.errstate(all="ignore"):
-                value = self.function(*positional, **keywords)
-        except Exception as exc:  # noqa: BLE001 - a bad argument from the submission
-            return {"status": "error", "message": (
-                f"{name} (the correct one, given to your function by the grader) "
-                f"raised {type(exc).__name__}: {str(exc)[:200]}; check what your function passes it")}, [], False
-        # what the worker holds already (its arguments, kept in the cache) travels as a reference
-        tree, out = wire.encode(value, refs={id(a): i for i, a in enumerate(positional)})
-        return {"status": "ok", "result": tree}, out, True
+def nbytes(value) -> int:
+    """Bytes of the arrays in a (trusted) value, each counted every time it occurs."""
+    if isinstance(value, np.ndarray):
+        return value.nbytes
+    if isinstance(value, dict):
+        return sum(nbytes(v) for v in value.values())
+    if isinstance(value, (tuple, list)):
+        return sum(nbytes(v) for v in value)
+    return 0
 
 
 def shift_arrays(tree, offset: int):
@@ -359,17 +332,27 @@ def quoted_name(message: str) -> str:
     return parts[1] if len(parts) > 2 else ""
 
 
-def load_message(err: dict) -> str:
-    where = err.get("where") or f"{err.get('label')}, line {err.get('line')}"
-    text = f"{where}: {err.get('type')}: {err.get('message')}"
-    module = quoted_name(err.get("message", "")) if err.get("type") == "ModuleNotFoundError" else ""
+# Characters kept of each string a worker sends (it is student-controlled: see results.clip).
+TYPE_CHARS, MESSAGE_CHARS, WHERE_CHARS, LABEL_CHARS = 100, 500, 300, 100
+
+
+def load_message(err) -> str | None:
+    """The message for one definition that failed to load, or None if `err` is not one."""
+    if not isinstance(err, dict):
+        return None
+    kind, message = clip(err.get("type"), TYPE_CHARS), clip(err.get("message", ""), MESSAGE_CHARS)
+    where = (clip(err["where"], WHERE_CHARS) if err.get("where")
+             else f"{clip(err.get('label'), LABEL_CHARS)}, line {clip(err.get('line'), 20)}")
+    text = f"{where}: {kind}: {message}"
+    module = quoted_name(message) if kind == "ModuleNotFoundError" else ""
     if module and module.split(".")[0] in COURSE_MODULES:
         return f"{where}: module `{module}` is not available while grading; the grader skipped this import"
     return text + " (skipped; the rest of the submission was still loaded)"
 
 
 def error_message(reply: dict, sub, memory: int) -> str:
-    kind, message, where = reply.get("type", "Exception"), reply.get("message", ""), reply.get("where", "")
+    kind = clip(reply.get("type", "Exception"), TYPE_CHARS)
+    message, where = clip(reply.get("message", ""), MESSAGE_CHARS), clip(reply.get("where", ""), WHERE_CHARS)
     text = f"raised {kind}: {message}"
     if where:
         text += f" ({where})"
@@ -464,10 +447,10 @@ class Batch:
 
     def _internal_error(self, path: Path, name: str, exc: Exception) -> SubmissionResult:
         """A fault of the grader itself on one file ends as that file's result, not the batch's end."""
-        self.internal_errors.append(f"{name}: {type(exc).__name__}: {exc}")
+        self.internal_errors.append(f"{name}: {type(exc).__name__}: {clip(str(exc), 500)}")
         result = SubmissionResult(name=name, path=str(path), sandbox=self.level,
                                   sandbox_description=self.description)
-        result.messages.append(f"the grader failed on this submission ({type(exc).__name__}: {exc}); "
+        result.messages.append(f"the grader failed on this submission ({type(exc).__name__}: {clip(str(exc), 500)}); "
                                f"nothing was graded; please report this")
         for problem in PROBLEMS:
             result.functions.append(FunctionResult(problem.name, problem.points, problem="not graded "

@@ -290,19 +290,20 @@ def _run_batch(args, batch) -> int:
             path = htmlreport.feedback_path(args.out, r.name)
             report.write_atomic(path, htmlreport.feedback_page(r))
             if args.format == "html":
-                print(path)
+                print(report.terminal_safe(path))
     if args.out is not None:
         print(f"results written to {args.out}/ (grades.csv and one .json per submission"
               + (", one .html feedback page per submission)" if pages else ")"), file=sys.stderr)
     if batch.internal_errors:
         for line in batch.internal_errors:
-            print(f"python -m grader: internal error: {line}", file=sys.stderr)
+            print(f"python -m grader: internal error: {report.terminal_safe(line)}", file=sys.stderr)
         return 1
     return 0
 
 
 def run_sync(args) -> int:
     from . import api, nbgrader_sync
+    from .report import terminal_safe
 
     try:
         overrides = nbgrader_sync.parse_overrides(args.map)
@@ -318,11 +319,11 @@ def run_sync(args) -> int:
         raise UsageError(f"nbgrader is not installed ({exc}): pip install nbgrader") from None
     for (notebook, grade_id), (function, how) in sorted(sync.mapping.items()):
         target = function or "(not mapped)"
-        print(f"map: {notebook}: {grade_id} -> {target} ({how})", file=sys.stderr)
+        print(terminal_safe(f"map: {notebook}: {grade_id} -> {target} ({how})"), file=sys.stderr)
     for note in sync.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(terminal_safe(f"note: {note}"), file=sys.stderr)
     for change in sync.changed:
-        print(change.line())
+        print(terminal_safe(change.line()))
     print(sync.summary())
     return 0
 
@@ -367,10 +368,12 @@ class Progress:
     def step(self, result) -> None:
         self.done += 1
         if self.enabled:
+            from .report import terminal_safe
+
             width = 30
             filled = int(width * self.done / self.total)
             sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
-                             f"{result.name[:40]:<40}")
+                             f"{terminal_safe(result.name)[:40]:<40}")
             sys.stderr.flush()
 
     def close(self) -> None:

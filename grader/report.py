@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -16,6 +17,24 @@ from .problems import DISPLAY_ORDER
 from .results import SubmissionResult
 
 LOW_ISOLATION_WARNING = "warning: graded without the bubblewrap sandbox ({})"
+
+# Characters a terminal acts on rather than shows: C0 and C1 controls (newline,
+# carriage return, ESC that starts ANSI sequences, ...), DEL, bidirectional
+# overrides and isolates, zero-width marks, line and paragraph separators.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def terminal_safe(text: str) -> str:
+    """The text with every control character written as a visible escape (\\x1b, \\n,
+    \\u202e): student-controlled text can neither move the cursor, recolour, nor forge a line."""
+    return CONTROL.sub(lambda m: ascii(m.group())[1:-1], str(text))
+
+
+def csv_safe(cell: str) -> str:
+    """A CSV cell a spreadsheet shows as text (OWASP, CSV injection): one starting
+    with = + - @, a tab or a carriage return gets a leading apostrophe."""
+    cell = str(cell)
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
 def sandbox_line(result: SubmissionResult) -> str:
@@ -65,7 +84,7 @@ def csv_text(rows: list[list[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["submission", *DISPLAY_ORDER, "total", "max_score"])
-    writer.writerows(sorted(rows, key=lambda row: row[0]))
+    writer.writerows(sorted(([csv_safe(c) for c in row] for row in rows), key=lambda row: row[0]))
     return buffer.getvalue()
 
 
@@ -112,19 +131,20 @@ class Style:
 
 
 def text_table(result: SubmissionResult, colour: bool = False, width: int = 100) -> str:
+    """The terminal table: one line per function; student-controlled text made terminal_safe."""
     s = Style(colour)
-    lines = [s.bold(f"{result.name}: {result.score:g} / {result.max_score:g}")]
+    lines = [s.bold(f"{terminal_safe(result.name)}: {result.score:g} / {result.max_score:g}")]
     for m in result.messages:
-        lines.append("  " + s.dim(m))
+        lines.append("  " + s.dim(terminal_safe(m)))
     name_w = max(len(n) for n in DISPLAY_ORDER)
     for f in result.functions:
         mark = s.ok("✓ passed") if f.passed else s.bad("✗ failed")
-        summary = f.summary
+        summary = terminal_safe(f.summary)
         room = max(20, width - name_w - 22)
         if len(summary) > room:
             summary = summary[:room - 1] + "…"
         lines.append(f"  {f.name:<{name_w}}  {f.score:>5g}/{f.max_score:<3g} {mark}  {summary}")
-    iso = sandbox_line(result)
+    iso = terminal_safe(sandbox_line(result))
     lines.append("  " + (s.dim(iso) if result.sandbox == "bwrap" else s.bad(iso)))
     return "\n".join(lines)
 

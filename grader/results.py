@@ -12,6 +12,29 @@ ROUND = 4  # decimals kept in scores
 PASS_MARK = "✓"
 FAIL_MARK = "✗"
 
+# Text from a worker (student-controlled: exception type names, messages, the
+# `where` line, load-error labels, printed output) is capped in the trusted
+# process where it enters the results (api.error_message, load_message, ...):
+# each string to its own limit with `clip`; then the whole text of one
+# submission's results to TEXT_BUDGET characters (SubmissionResult.bound_text).
+# Every output (text, JSON, results.json, CSV, HTML) renders from these objects.
+TEXT_BUDGET = 64_000  # characters of text in one submission's results, every field together
+CUT = "… [cut]"
+
+
+def clip(value, limit: int) -> str:
+    """A worker-sent value as text of at most `limit` characters (plus a cut mark).
+
+    Only strings and numbers are shown: another JSON value (a list, a dict, perhaps
+    nested deeply) is named by its type, never converted whole."""
+    if isinstance(value, str):
+        text = value
+    elif value is None or isinstance(value, (bool, int, float)):
+        text = str(value) if not isinstance(value, int) or abs(value) < 10 ** 30 else "<a large int>"
+    else:
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[:limit] + CUT
+
 
 def line(passed: bool, check: str, message: str) -> str:
     """One feedback line: mark, the check's name, what went wrong (or 'correct on all N cases')."""
@@ -134,6 +157,28 @@ class SubmissionResult:
 
     def function(self, name: str) -> FunctionResult:
         return next(f for f in self.functions if f.name == name)
+
+    def bound_text(self, budget: int = TEXT_BUDGET) -> None:
+        """Cut the results' text to `budget` characters in all: each function's
+        problem, check messages and hints (in order), then the file's messages,
+        then the printed output; what does not fit is cut and marked."""
+        left = budget
+
+        def fit(text: str) -> str:
+            nonlocal left
+            if len(text) <= left:
+                left -= len(text)
+                return text
+            kept, left = text[:left], 0
+            return kept + CUT
+
+        for f in self.functions:
+            f.problem = fit(f.problem) if f.problem else f.problem
+            for c in f.checks:
+                c.message = fit(c.message)
+            f.hints = [fit(h) for h in f.hints]
+        self.messages = [fit(m) for m in self.messages]
+        self.printed = fit(self.printed)
 
     def to_dict(self, timing: bool = True) -> dict:
         out = {"submission": self.name, "path": self.path, "score": self.score,

@@ -31,11 +31,19 @@ import struct
 import numpy as np
 
 PREFIX = struct.Struct("<IQ")
-MAX_HEADER = 8 << 20  # bytes of JSON
+MAX_HEADER = 8 << 20  # bytes of JSON (grader -> worker: a submission's source travels in one)
 MAX_PAYLOAD = 256 << 20  # bytes of array data
 MAX_DEPTH = 40
 MAX_NODES = 200_000
 MAX_TEXT = 2_000  # characters kept of any string
+# What the grader accepts from a worker (hostile), whatever the worker sends. A
+# JSON header parses into at most ~25x its size in Python objects, so 256 KiB
+# cost at most ~7 MiB (a correct submission's largest reply header is ~4 KiB).
+# Array bytes are bounded per call by the grader (see api.Grader.reply_limit),
+# REPLY_PAYLOAD otherwise.
+REPLY_HEADER = 256 << 10
+REPLY_PAYLOAD = 1 << 20
+REPLY_ARRAYS = 10_000
 ALLOWED_DTYPES = frozenset(
     np.dtype(t).str for t in
     ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
@@ -220,27 +228,40 @@ def send(fd: int, header: dict, arrays: list[np.ndarray] = ()) -> None:
 
 # ---------------------------------------------------------------- decoding (trusted side)
 
-def frame_size(buffer: bytes) -> int | None:
-    """Total size of the first frame in buffer, or None if the prefix is incomplete."""
+def frame_size(buffer: bytes, max_header: int = MAX_HEADER, max_payload: int = MAX_PAYLOAD) -> int | None:
+    """Total size of the first frame in buffer, or None if the prefix is incomplete.
+
+    Raises WireError as soon as the prefix announces more than the limits (the
+    rest of the frame is never read)."""
     if len(buffer) < PREFIX.size:
         return None
     head_len, payload_len = PREFIX.unpack_from(buffer)
-    if head_len > MAX_HEADER or payload_len > MAX_PAYLOAD:
-        raise WireError(f"frame too large ({head_len} + {payload_len} bytes)")
+    if head_len > max_header:
+        raise WireError(f"a frame with {head_len} bytes of JSON, more than the {max_header} allowed "
+                        f"(return numpy arrays, not long lists of numbers)")
+    if payload_len > max_payload:
+        raise WireError(f"a frame with {payload_len} bytes of arrays, more than the {max_payload} allowed "
+                        f"here (a few times the size of the expected outputs)")
     return PREFIX.size + head_len + payload_len
 
 
-def unpack(frame: bytes, writable: bool = False) -> tuple[dict, list[np.ndarray]]:
+def unpack(frame: bytes, writable: bool = False, max_arrays: int | None = None) -> tuple[dict, list[np.ndarray]]:
     """Parse one complete frame into (header, arrays); raise WireError if malformed.
 
-    Arrays are read-only views of the frame unless `writable` (then copies)."""
+    Arrays are read-only views of the frame unless `writable` (then copies).
+    JSON nested too deeply for the parser, or more than `max_arrays` arrays,
+    are WireErrors too."""
     head_len, payload_len = PREFIX.unpack_from(frame)
     try:
         header = json.loads(frame[PREFIX.size:PREFIX.size + head_len])
     except (ValueError, UnicodeDecodeError) as exc:
-        raise WireError(f"header is not JSON: {exc}") from None
+        raise WireError(f"header is not JSON: {str(exc)[:200]}") from None
+    except RecursionError:
+        raise WireError("header nested too deeply") from None
     if not isinstance(header, dict) or not isinstance(header.get("arrays"), list):
         raise WireError("header is not an object with an 'arrays' list")
+    if max_arrays is not None and len(header["arrays"]) > max_arrays:
+        raise WireError(f"{len(header['arrays'])} arrays, more than the {max_arrays} allowed")
     payload = memoryview(frame)[PREFIX.size + head_len:]
     arrays, offset = [], 0
     for spec in header["arrays"]:

@@ -149,21 +149,30 @@ class WorkerSession:
 
     # -------------------------------------------------------------- requests
     def request(self, header: dict | None, arrays: list = (), on_oracle: OracleHandler | None = None,
-                timeout: float | None = None, frame: bytes | None = None) -> tuple[dict, list]:
+                timeout: float | None = None, frame: bytes | None = None,
+                max_payload: int = wire.REPLY_PAYLOAD) -> tuple[dict, list]:
         """Send one request (a header and arrays, or a packed frame; nothing if both
         are None) and return the child's next reply (header, arrays), or raise WorkerFailure.
 
         While waiting, oracle requests from the child are answered with
-        `on_oracle`. The deadline covers the whole exchange. On failure the
-        sandbox is closed.
+        `on_oracle`. The deadline covers the whole exchange, oracle answers
+        included. Every frame from the child is refused (WorkerFailure) beyond
+        wire.REPLY_HEADER bytes of JSON, `max_payload` bytes of arrays or
+        wire.REPLY_ARRAYS arrays. On failure the sandbox is closed.
         """
         if not self.running:
             raise WorkerFailure("exit", "the worker is not running")
         limit = self.limits.timeout if timeout is None else timeout
         if frame is None:
             frame = b"" if header is None else wire.pack(header, list(arrays))
-        return self._exchange(frame, on_oracle, limit, expect_ready=False,
-                              what=f"it did not finish within {limit:g} s")
+        self._max_payload = max_payload
+        try:
+            return self._exchange(frame, on_oracle, limit, expect_ready=False,
+                                  what=f"it did not finish within {limit:g} s")
+        finally:
+            self._max_payload = wire.REPLY_PAYLOAD
+
+    _max_payload = wire.REPLY_PAYLOAD  # bytes of arrays accepted in one frame from the child, now
 
     def _exchange(self, frame: bytes, on_oracle, limit: float, expect_ready: bool, what: str):
         deadline = time.monotonic() + limit
@@ -211,6 +220,8 @@ class WorkerSession:
                                 self.last_reply = raw  # its bytes: equal bytes, equal reply
                                 return reply
                             answer = on_oracle(raw, *reply)
+                            if time.monotonic() > deadline:  # the deadline covers black-box work too
+                                raise WorkerFailure("timeout", what)
                         pending = memoryview(bytes(pending) + answer)
         except WorkerFailure:
             self.close()
@@ -235,7 +246,7 @@ class WorkerSession:
     def _complete_frame(self) -> bool:
         """Is a whole frame (or a malformed prefix, to be reported) already buffered?"""
         try:
-            size = wire.frame_size(self._buffer)
+            size = wire.frame_size(self._buffer, wire.REPLY_HEADER, self._max_payload)
         except wire.WireError:
             return True
         return size is not None and len(self._buffer) >= size
@@ -244,9 +255,9 @@ class WorkerSession:
         """The complete frames buffered so far (raw bytes), removed from the buffer."""
         while True:
             try:
-                size = wire.frame_size(self._buffer)
+                size = wire.frame_size(self._buffer, wire.REPLY_HEADER, self._max_payload)
             except wire.WireError as exc:
-                raise WorkerFailure("protocol", f"it sent malformed data ({exc})") from None
+                raise WorkerFailure("protocol", f"it sent data the grader refuses ({exc})") from None
             if size is None or len(self._buffer) < size:
                 return
             frame, self._buffer = self._buffer[:size], self._buffer[size:]
@@ -255,9 +266,9 @@ class WorkerSession:
     @staticmethod
     def _unpack(frame: bytes) -> tuple[dict, list]:
         try:
-            return wire.unpack(frame)
+            return wire.unpack(frame, max_arrays=wire.REPLY_ARRAYS)
         except wire.WireError as exc:
-            raise WorkerFailure("protocol", f"it sent malformed data ({exc})") from None
+            raise WorkerFailure("protocol", f"it sent data the grader refuses ({exc})") from None
 
     def _read(self, fd: int) -> bytes | None:
         try:

@@ -1,0 +1,362 @@
+"""Bounds on what a worker can make the trusted grader do, answer or print.
+
+Three classes of attack, each written as a student would (hostile fixtures in
+tests/fixtures/submissions/hostile/, graded through the real sandbox), plus
+unit tests of the pieces that hold the line:
+
+- the black box answers only about the current case (shapes, parameters,
+  number of calls), so it is no lookup table and its cost is the case's;
+- whatever a worker sends (sizes, nesting, arrays, text), the grading process's
+  memory and every output stay bounded, and a bad frame fails one function
+  with a message, never the grader;
+- student-controlled text reaches no sink raw: the terminal gets control
+  characters escaped, CSV cells cannot start a formula, HTML is escaped.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader import wire
+from grader.api import error_message, load_message
+from grader.blackbox import call_limit
+from grader.problems import BY_NAME
+from grader.report import csv_safe, csv_text, terminal_safe, text_table
+from grader.results import CUT, TEXT_BUDGET, Check, FunctionResult, SubmissionResult, clip
+from grader.sandbox import WorkerFailure
+from helpers import correct_source, replace_function
+
+ROOT = Path(__file__).resolve().parents[2]
+HOSTILE = ROOT / "tests" / "fixtures" / "submissions" / "hostile"
+
+
+# ------------------------------------------------------------------ the black box, unit by unit
+
+class Worker:
+    """The worker's side of one call request, as worker.py builds it: the
+    function's hidden cases decoded from the grader's own frame, and `Given`."""
+
+    def __init__(self, grader, problem_name: str):
+        self.problem = BY_NAME[problem_name]
+        header, arrays = wire.unpack(grader._call_frame(self.problem), writable=True)
+        self.cases = [wire.decode(tree, arrays) for tree in header["cases"]]
+        self.given = wire.Given(arrays, self.cases)
+
+    def ask(self, *args, **kwargs) -> bytes:
+        """The frame of a black-box call with these arguments (unchanged inputs travel as references)."""
+        tree, arrays = wire.encode(list(args) + [kwargs], given=self.given)
+        return wire.pack({"op": "oracle", "function": self.problem.black_box, "args": tree}, arrays)
+
+
+def answer(oracle, frame: bytes) -> dict:
+    """What the grader answers (the memo first, as the session does), decoded."""
+    raw = oracle.known(frame) or oracle(frame, *wire.unpack(frame))
+    header, arrays = wire.unpack(raw)
+    if header["status"] == "ok":
+        header["value"] = wire.decode(header["result"], arrays, args=[None] * 10)
+    return header
+
+
+@pytest.fixture(scope="module")
+def grader():
+    from grader.api import Grader, Options
+
+    g = Grader(Options(timeout=5.0), prestart=False)
+    g.prepare()
+    yield g
+    g.close()
+
+
+def test_black_box_answers_the_cases_own_questions(grader):
+    """Does the black box answer a sequence function's calls on its own case (positional or by
+    keyword) with the reference's values (rtol 1e-12)?"""
+    from grader import reference
+
+    worker = Worker(grader, "rnn_forward")
+    x, a0, parameters = worker.cases[2]
+    case = grader.cases["rnn_forward"][2]
+    oracle = grader._oracle(worker.problem, case)
+    want = reference.rnn_cell_forward(case.args[0][:, :, 0], case.args[1], case.args[2])
+    for frame in (worker.ask(x[:, :, 0], a0, parameters), worker.ask(xt=x[:, :, 0], a_prev=a0, parameters=parameters)):
+        got = answer(oracle, frame)
+        assert got["status"] == "ok", got
+        for g, w in zip(got["value"][:2], want[:2]):
+            np.testing.assert_allclose(g, w, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda x, a0, p: (x[:, :, 0], a0, {k: v * 1.0001 for k, v in p.items()}), "`parameters` must be the parameters"),
+    (lambda x, a0, p: (x[:, :, 0], a0, {**p, "extra": np.zeros(1)}), "`parameters` must be the parameters"),
+    (lambda x, a0, p: (x[:, :, 0], a0, {k: p[k] for k in list(p)[1:]}), "`parameters` must be the parameters"),
+    (lambda x, a0, p: (x[:1, :, 0], a0, p), "`xt` has shape (1, 1), expected (3, 1)"),
+    (lambda x, a0, p: (x[:, :, 0], np.ones((a0.shape[0], 8000)), p), "`a_prev` has shape (5, 8000)"),
+    (lambda x, a0, p: (x[:, :, 0].tolist(), a0, p), "`xt` must be a numpy array"),
+    (lambda x, a0, p: (x[:, :, 0].astype(complex), a0, p), "`xt` must be a numpy array of real numbers"),
+    (lambda x, a0, p: (x[:, :, 0], a0), "do not fit rnn_cell_forward(xt, a_prev, parameters)"),
+])
+def test_black_box_refuses_questions_about_anything_else(grader, change, words):
+    """Are changed, extra or missing parameters, other shapes, non-arrays and wrong signatures refused
+    with a message saying what was wrong (and nothing computed)?"""
+    worker = Worker(grader, "rnn_forward")
+    oracle = grader._oracle(worker.problem, grader.cases["rnn_forward"][0])
+    got = answer(oracle, worker.ask(*change(*worker.cases[0])))
+    assert got["status"] == "error"
+    assert "answers only calls about the case being graded" in got["message"] and words in got["message"], got
+
+
+def test_black_box_refuses_another_cases_question_even_when_memoised(grader):
+    """Is a question answered for case 3 refused for case 0, even though the answer to those very
+    bytes is in the batch memo (the memo is kept per case)?"""
+    worker = Worker(grader, "rnn_forward")
+    x, a0, parameters = worker.cases[3]
+    frame = worker.ask(x[:, :, 0], a0, parameters)
+    assert answer(grader._oracle(worker.problem, grader.cases["rnn_forward"][3]), frame)["status"] == "ok"
+    got = answer(grader._oracle(worker.problem, grader.cases["rnn_forward"][0]), frame)
+    assert got["status"] == "error" and "`xt` has shape (10, 12), expected (3, 1)" in got["message"], got
+
+
+def test_backward_black_box_checks_every_item_of_the_cache(grader):
+    """Does lstm_cell_backward answer with the case's own cell caches, and refuse a cache whose
+    parameters or gate shapes are not the case's?"""
+    worker = Worker(grader, "lstm_backward")
+    da, (cells, x) = worker.cases[1]
+    oracle = grader._oracle(worker.problem, grader.cases["lstm_backward"][1])
+    n_a, m = da.shape[:2]
+    ok = answer(oracle, worker.ask(da[:, :, 0], np.zeros((n_a, m)), cells[0]))
+    assert ok["status"] == "ok" and set(ok["value"]) >= {"dxt", "dWf"}, ok
+    params = dict(cells[0][-1], Wf=cells[0][-1]["Wf"] + 1.0)
+    for cache, words in [(cells[0][:-1] + (params,), "in `cache`: `parameters` must be"),
+                         (cells[0][:4] + (np.zeros((n_a + 1, m)),) + cells[0][5:], "in `cache`: `ft` has shape"),
+                         (cells[0][:3], "`cache` must be a tuple of 10 items")]:
+        got = answer(oracle, worker.ask(da[:, :, 0], np.zeros((n_a, m)), cache))
+        assert got["status"] == "error" and words in got["message"], got
+
+
+def test_black_box_calls_end_the_call_beyond_the_cases_limit(grader):
+    """Does the (2 T_x + 2)-th-plus-one call end the call with a clear failure, whether the answers
+    came from the memo or not?"""
+    worker = Worker(grader, "rnn_forward")
+    case = grader.cases["rnn_forward"][0]
+    oracle = grader._oracle(worker.problem, case)
+    x, a0, parameters = worker.cases[0]
+    frame = worker.ask(x[:, :, 0], a0, parameters)
+    limit = call_limit(case)
+    assert limit == 2 * case.shape.T_x + 2
+    for _ in range(limit):
+        assert answer(oracle, frame)["status"] == "ok"
+    with pytest.raises(WorkerFailure, match=r"rnn_cell_forward called too many times: more than 10 calls"):
+        answer(oracle, frame)
+
+
+# ------------------------------------------------------------------ the black box, attacked for real
+
+@pytest.mark.parametrize("fixture, function, words", [
+    ("oracle-other-parameters.py", "rnn_forward", "`parameters` must be the parameters your function was given"),
+    ("oracle-other-case.py", "rnn_forward", "answers only calls about the case being graded: `xt` has shape"),
+    ("oracle-broadcast-shapes.py", "rnn_forward", "`xt` has shape (1, 8000), expected (3, 1)"),
+    ("oracle-call-flood.py", "lstm_forward", "lstm_cell_forward called too many times"),
+])
+def test_black_box_attacks_fail_their_function(kit, fixture, function, words):
+    """Does each attack on the black box (a lookup on chosen parameters, another case's question,
+    an 8000 x 8000 request, a flood of calls) fail only its function, with a message?"""
+    [result] = kit.grade_json(HOSTILE / fixture)
+    kit.assert_only_hostile_loses(result, function)
+    assert words in kit.feedback(result, function)
+
+
+# ------------------------------------------------------------------ frames and memory
+
+@pytest.mark.parametrize("fixture, function, words", [
+    ("huge-exception-name.py", "rnn_cell_forward", "bytes of JSON, more than the 262144 allowed"),
+    ("forged-deep-header.py", "lstm_cell_backward", "header nested too deeply"),
+    ("forged-huge-frame.py", "rnn_cell_backward", "1099511627776 bytes of arrays, more than the"),
+    ("forged-many-arrays.py", "lstm_cell_forward", "bytes of JSON, more than the 262144 allowed"),
+    ("huge-return.py", "rnn_cell_forward", "40000000 bytes of arrays, more than the"),
+])
+def test_oversized_or_malformed_frames_fail_their_function(kit, fixture, function, words):
+    """Does a frame too large, too deep or with too many arrays (sent by the worker, or forged on
+    the reply pipe by student code) fail only its function with a message, exit 0?"""
+    [result] = kit.grade_json(HOSTILE / fixture)
+    kit.assert_only_hostile_loses(result, function)
+    assert words in kit.feedback(result, function), kit.feedback(result, function)
+
+
+def test_a_forged_load_reply_is_no_internal_error(kit, tmp_path):
+    """Does a load reply forged at load time (a class body) with `errors` that are not a list of
+    objects end as a graded result, exit 0, rather than an internal error?"""
+    source = correct_source() + '''
+
+class Forge:
+    import os as _os, sys as _sys
+    _wire = _sys.modules["wire"]
+    _wire.send(int(_sys.argv[2]), {"errors": ["not a dict", 7, {"type": ["x"] * 3, "message": {"a": 1}}]})
+'''
+    path = tmp_path / "forged-load.py"
+    path.write_text(source)
+    [result] = kit.grade_json(path)
+    assert len(result["functions"]) == 8  # graded (to what the protocol allows), not an internal error
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fixture", ["oracle-broadcast-shapes", "huge-exception-name", "forged-many-arrays"])
+def test_grading_process_memory_stays_bounded_under_attack(fixture):
+    """Does the grading process's peak memory (VmHWM) under an attack stay within 64 MiB of grading
+    the correct example? (Before the bounds: +1950 MiB, +118 MiB and +161 MiB.)"""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_bounds import measure
+
+    baseline = measure(ROOT / "examples" / "submissions" / "correct.py", "10")
+    attacked = measure(HOSTILE / f"{fixture}.py", "10")
+    assert attacked["exit"] == 0
+    assert attacked["peak_mib"] - baseline["peak_mib"] < 64, (baseline, attacked)
+
+
+def test_reply_limits_follow_the_expected_outputs(grader):
+    """Is each function's limit on array bytes per frame 4x its largest case's arguments and outputs
+    plus 1 MiB: above what any reply of the right form needs, far below the old 256 MiB?"""
+    from grader.api import nbytes
+
+    for name, cases in grader.cases.items():
+        limit = grader.reply_limit(BY_NAME[name])
+        assert limit == 4 * max(nbytes(c.args) + nbytes(c.expected) for c in cases) + (1 << 20)
+        assert limit < 4 << 20
+
+
+# ------------------------------------------------------------------ text: caps
+
+def test_worker_text_is_capped_where_it_enters_the_results():
+    """Are a reply's type, message and `where` each cut to a fixed length, and are non-strings
+    (lists, dicts nested deeply) named by their type rather than converted?"""
+    class Sub:
+        scratch_names = {}
+
+    deep = []
+    for _ in range(5000):
+        deep = [deep]
+    text = error_message({"type": "T" * 10**6, "message": "M" * 10**6, "where": deep}, Sub(), 2 << 30)
+    assert len(text) < 1200 and CUT in text and "<list>" in text
+    assert load_message("not a dict") is None
+    loaded = load_message({"type": {"x": 1}, "message": "m" * 10**6, "label": "L" * 10**6, "line": 10**40})
+    assert len(loaded) < 1200
+
+
+def test_a_submissions_text_has_a_fixed_total():
+    """Does bound_text cut the whole of a result's text to TEXT_BUDGET characters, marking the cut?"""
+    result = SubmissionResult("x.py", "x.py", messages=["m" * 50_000] * 5, printed="p" * 2000)
+    for name in BY_NAME:
+        result.functions.append(FunctionResult(name, 10.0, [Check(f"c{i}", 1.0, False, "e" * 9000) for i in range(5)],
+                                               hints=["h" * 9000]))
+    result.bound_text()
+    texts = result.messages + [result.printed] + [x for f in result.functions for x in
+                                                   [c.message for c in f.checks] + f.hints]
+    assert sum(len(t.replace(CUT, "")) for t in texts) == TEXT_BUDGET
+    assert result.functions[0].checks[0].message == "e" * 9000  # the first functions' feedback is kept whole
+    assert result.printed == CUT
+
+
+def test_long_worker_text_is_capped_in_every_output(kit):
+    """With the worker patched to cut nothing, are 60,000-character type, message and source line
+    capped in the results (the JSON stays small)?"""
+    [result] = kit.grade_json(HOSTILE / "long-exception-text.py")
+    kit.assert_only_hostile_loses(result, "rnn_cell_backward")
+    assert len(json.dumps(result)) < 40_000
+    assert "raised TTTT" in kit.feedback(result, "rnn_cell_backward")
+
+
+def test_text_flooding_every_function_has_a_bounded_results_json(kit, tmp_path):
+    """Does a submission whose eight functions all raise 200 KB texts (worker patched) get a
+    results.json bounded by the text budget?"""
+    source = "import sys\n"
+    for name in BY_NAME:
+        source += f'''
+def {name}(*args):
+    worker = sys.modules["__main__"]
+    worker.short = str
+    raise type("T" * 100_000, (Exception,), {{}})("M" * 100_000)
+'''
+    path = tmp_path / "flood.py"
+    path.write_text(source)
+    proc = kit.run_cli("grade", path, "--format", "gradescope", "--timeout", kit.FAST_TIMEOUT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(proc.stdout) < 8 * TEXT_BUDGET
+    assert json.loads(proc.stdout)["score"] == 0
+
+
+# ------------------------------------------------------------------ text: sinks
+
+def test_terminal_safe_escapes_every_control_character():
+    """Are C0/C1 controls, ESC, DEL, bidi overrides and separators shown as escapes, other text kept?"""
+    assert terminal_safe("a\x1b[31mb\r\nc\td\x7f\x9b\u202e\u2066\u2028é✓") == (
+        "a\\x1b[31mb\\r\\nc\\td\\x7f\\x9b\\u202e\\u2066\\u2028é✓")
+
+
+def test_terminal_table_cannot_be_forged(kit):
+    """Does the terminal table of a submission raising an exception named with ANSI escapes and
+    newlines keep one line per function, no escape character, and show the function failed?"""
+    proc = kit.run_cli("grade", HOSTILE / "terminal-escapes.py", "--timeout", kit.FAST_TIMEOUT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "\x1b" not in proc.stdout and "\r" not in proc.stdout and "\u202e" not in proc.stdout
+    lines = proc.stdout.strip().split("\n")
+    assert len(lines) == 1 + 8 + 1, lines  # the name, a line per function, isolation
+    [line] = [t for t in lines if t.strip().startswith("rnn_cell_forward")]
+    assert "0/10" in line and "failed" in line and "\\x1b[2K\\r" in line
+
+
+def test_text_table_escapes_names_and_messages():
+    """Are a file name and file messages with newlines and escapes kept on their own line each?"""
+    result = SubmissionResult("a\nforged: 100 / 100\x1b[0m.py", "p", messages=["m\r\nnext"])
+    result.functions = [FunctionResult(n, 10.0, problem="x\n  rnn_forward  10/10 ✓ passed") for n in BY_NAME]
+    lines = text_table(result, colour=True).split("\n")
+    assert len(lines) == 1 + 1 + 8 + 1
+    assert lines[0].count("\x1b[") == 2  # only the table's own colour (bold on, reset)
+    assert "a\\nforged: 100 / 100\\x1b[0m.py: 0 / 80" in lines[0]
+
+
+def test_csv_cells_cannot_start_a_formula(kit, tmp_path):
+    """Is a submission named `=HYPERLINK(...)`, `+`, `-`, `@` or with a leading tab written to
+    grades.csv with a leading apostrophe (as text), and its score still right?"""
+    assert [csv_safe(c) for c in ("=1", "+1", "-1", "@x", "\tx", "\rx", "ok", "10")] == [
+        "'=1", "'+1", "'-1", "'@x", "'\tx", "'\rx", "ok", "10"]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = '=HYPERLINK("evil.example","click").py'
+    (folder / name).write_text(correct_source())
+    out = tmp_path / "out"
+    proc = kit.run_cli("grade", folder, "--out", out, "--timeout", kit.FAST_TIMEOUT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    rows = list(csv.reader((out / "grades.csv").open(encoding="utf-8")))
+    assert rows[1][0] == "'" + name and rows[1][-2] == "100"
+    assert csv_text([["-x", "1"]]).splitlines()[1] == "'-x,1"
+
+
+def test_html_feedback_stays_escaped(kit, tmp_path):
+    """Are markup in a file name and in an exception's type and message escaped in the feedback page?"""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = "<img src=x onerror=alert(1)>.py"
+    source = replace_function(correct_source(), "rnn_cell_forward", '''
+def rnn_cell_forward(xt, a_prev, parameters):
+    raise type("<script>alert(1)</script>", (Exception,), {})("<b onmouseover=alert(2)>")
+''')
+    (folder / name).write_text(source)
+    out = tmp_path / "out"
+    proc = kit.run_cli("grade", folder, "--out", out, "--html", "--timeout", kit.FAST_TIMEOUT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    [page] = out.glob("*.html")
+    html = page.read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "<img src=x" not in html and "<b onmouseover" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_clip_shows_strings_and_numbers_only():
+    """Does clip keep short strings and numbers, cut long ones, and name other values by type?"""
+    assert clip("abc", 5) == "abc" and clip("abcdef", 3) == "abc" + CUT
+    assert clip(12, 5) == "12" and clip(None, 5) == "None" and clip({"a": 1}, 50) == "<dict>"
+    assert clip(10 ** 100, 50) == "<a large int>"
