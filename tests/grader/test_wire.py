@@ -145,3 +145,28 @@ def test_in_place_reshape_and_hostile_keys_are_sent_as_data():
     tree, back = reply([x, params], given, request)
     assert back[0].shape == (2, 3) and "array" in tree["list"][0]
     assert "dict" in tree["list"][1] and len(back[1]) == 2
+
+
+def test_reply_limits_refuse_a_frame_from_its_prefix_alone():
+    """Is a frame announcing more JSON or more array bytes than the receiver's limits refused from
+    its 12-byte prefix, before any of it is buffered?"""
+    assert wire.frame_size(wire.PREFIX.pack(10, 20), wire.REPLY_HEADER, 20) == wire.PREFIX.size + 30
+    with pytest.raises(wire.WireError, match="bytes of JSON"):
+        wire.frame_size(wire.PREFIX.pack(wire.REPLY_HEADER + 1, 0), wire.REPLY_HEADER, 1 << 20)
+    with pytest.raises(wire.WireError, match="1099511627776 bytes of arrays"):
+        wire.frame_size(wire.PREFIX.pack(10, 1 << 40), wire.REPLY_HEADER, 1 << 20)
+
+
+def test_json_nested_deeper_than_the_parser_goes_is_a_wire_error():
+    """Is a header nested 100,000 levels deep a WireError (not a RecursionError escaping)?"""
+    head = b'{"arrays": [], "value": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    with pytest.raises(wire.WireError, match="nested too deeply"):
+        wire.unpack(wire.PREFIX.pack(len(head), 0) + head)
+
+
+def test_too_many_arrays_are_refused():
+    """Is a frame with more arrays than max_arrays refused, and one within the limit read?"""
+    frame = wire.pack({"value": None}, [np.zeros(0)] * 11)
+    assert len(wire.unpack(frame, max_arrays=11)[1]) == 11
+    with pytest.raises(wire.WireError, match="11 arrays, more than the 10 allowed"):
+        wire.unpack(frame, max_arrays=10)
