@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from grader import wire
 from grader.api import error_message, load_message
@@ -353,6 +355,47 @@ def rnn_cell_forward(xt, a_prev, parameters):
     html = page.read_text(encoding="utf-8")
     assert "<script>alert" not in html and "<img src=x" not in html and "<b onmouseover" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_a_file_name_cannot_forge_terminal_lines(kit, tmp_path):
+    """Does a submission file named with a newline, a carriage return and ANSI escapes keep the
+    terminal table to one line for its name, with no escape character printed?"""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a\x1b[2K\rb.py").write_text(correct_source())
+    (folder / "c\nzz-forged.py: 100 \u2215 100.py").write_text("def f():\n    pass\n")  # U+2215: no slash
+    proc = kit.run_cli("grade", folder, "--timeout", kit.FAST_TIMEOUT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "\x1b" not in proc.stdout and "\r" not in proc.stdout
+    assert "a\\x1b[2K\\rb.py: 100 / 100" in proc.stdout
+    assert "c\\nzz-forged.py: 100 \u2215 100.py: 0 / 100" in proc.stdout
+    assert not any(line.startswith("zz-forged") for line in proc.stdout.split("\n"))
+
+
+json_leaf = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=30))
+json_value = st.recursive(json_leaf, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)), max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(reply=st.dictionaries(st.sampled_from(["status", "type", "message", "where", "value", "case", "errors"]),
+                             json_value), errors=json_value)
+def test_any_reply_header_becomes_an_outcome_or_a_message(reply, errors):
+    """Whatever JSON a worker puts in a reply (any types, any nesting), do the trusted functions
+    that read it give an Outcome or message text rather than raise?"""
+    from types import SimpleNamespace
+
+    from grader.api import Grader, Options
+    from grader.checks import Outcome
+
+    class Sub:
+        scratch_names = {"x": "cell 1"}
+
+    outcome = Grader._outcome(SimpleNamespace(options=Options()), reply, [], Sub(), ([], []))
+    assert isinstance(outcome, Outcome) and isinstance(outcome.error, str)
+    for err in errors if isinstance(errors, list) else [errors]:
+        message = load_message(err)
+        assert message is None or isinstance(message, str)
 
 
 def test_clip_shows_strings_and_numbers_only():
