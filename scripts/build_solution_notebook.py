@@ -982,25 +982,23 @@ def cell_state_path(da, caches):
 
 
 def gradient_reach(model, seed=0, spectral_radius=0.9, forget_bias=3.0, cell_state_only=False):
-    """|dx| k = 0 .. STEPS_BACK-1 steps before a loss on the last hidden state, relative to k = 0
-    (median over the examples), computed with your forward and backward functions."""
+    """How far back a loss on the last hidden state reaches, with your forward and backward functions.
+
+    Returns (reach, forget_gate): reach[k] is |dx| k steps before the last step relative to |dx| at the
+    last step (the median over the examples), k = 0 .. STEPS_BACK-1; forget_gate is the geometric mean of
+    the LSTM's forget gates over those steps (None for the RNN).
+    """
     x, a0, da, rnn_params, lstm_params = experiment_inputs(seed, spectral_radius, forget_bias)
+    forget_gate = None
     if model == "rnn":
         dx = rnn_backward(da, rnn_forward(x, a0, rnn_params)[-1])["dx"]
-    elif cell_state_only:
-        dx = cell_state_path(da, lstm_forward(x, a0, lstm_params)[-1])
     else:
-        dx = lstm_backward(da, lstm_forward(x, a0, lstm_params)[-1])["dx"]
+        caches = lstm_forward(x, a0, lstm_params)[-1]
+        dx = cell_state_path(da, caches) if cell_state_only else lstm_backward(da, caches)["dx"]
+        ft = np.stack([cache[4] for cache in caches[0][WARM_UP:]])
+        forget_gate = float(np.exp(np.mean(np.log(ft))))
     sizes = np.linalg.norm(dx, axis=0)[:, ::-1][:, :STEPS_BACK]    # (m, k): k steps back from the last step
-    return np.median(sizes / sizes[:, :1], axis=0)
-
-
-def mean_forget_gate(seed=0, forget_bias=3.0):
-    """Geometric mean of the LSTM's forget gates over the steps gradient_reach looks at."""
-    x, a0, _, _, lstm_params = experiment_inputs(seed, forget_bias=forget_bias)
-    cell_caches = lstm_forward(x, a0, lstm_params)[-1][0]
-    ft = np.stack([cache[4] for cache in cell_caches[WARM_UP:]])
-    return float(np.exp(np.mean(np.log(ft))))
+    return np.median(sizes / sizes[:, :1], axis=0), forget_gate
 
 
 EXPERIMENT_USES = ("rnn_cell_forward", "rnn_forward", "rnn_cell_backward", "rnn_backward",
@@ -1027,10 +1025,11 @@ except ImportError:       # only this cell needs matplotlib
     plt = None
 
 if passing(EXPERIMENT_USES, "The experiment"):
-    curves = {label: gradient_reach(**setting) for label, setting in MAIN_CURVES.items()}
+    runs = {label: gradient_reach(**setting) for label, setting in MAIN_CURVES.items()}
+    curves = {label: curve for label, (curve, _) in runs.items()}
     for label, curve in curves.items():
         print(f"{label:36s} 10 steps back {curve[10]:.1e}   50 steps back {curve[50]:.1e}   99 steps back {curve[99]:.1e}")
-    print(f"geometric mean of the LSTM's forget gates: {mean_forget_gate():.3f}")
+    print(f"geometric mean of the LSTM's forget gates: {runs['LSTM, b_f = 3'][1]:.3f}")
     if plt is None:
         print("matplotlib is not installed, so there is no plot: the numbers above are what it would show. "
               "To see it, install matplotlib (pip install matplotlib) and restart the kernel.")
@@ -1077,11 +1076,12 @@ if passing(EXPERIMENT_USES, "The experiment"):
     print(f"{'setting, 6 seeds: smallest to largest':37s}{'10 steps back':>17s}{'50 steps back':>17s}"
           f"{'99 steps back':>17s}   forget gates")
     for label, setting in SETTINGS.items():
-        curves = np.array([gradient_reach(seed=seed, **setting) for seed in SEEDS])
+        runs = [gradient_reach(seed=seed, **setting) for seed in SEEDS]
+        curves = np.array([curve for curve, _ in runs])
         ranges = "".join(f"{curves[:, k].min():.0e} to {curves[:, k].max():.0e}".rjust(17) for k in (10, 50, 99))
         gates = ""
         if setting["model"] == "lstm":
-            means = [mean_forget_gate(seed, setting["forget_bias"]) for seed in SEEDS]
+            means = [forget_gate for _, forget_gate in runs]
             gates = f"{min(means):.3f} to {max(means):.3f}"
         print(f"{label:37s}{ranges}   {gates}")
 ''', "gradient_reach_settings")
@@ -1123,7 +1123,7 @@ derivative at every step, and the forget gates are weights and biases like
 any other: training can open them where something must be remembered.
 
 Try it yourself: `gradient_reach("lstm", forget_bias=-3)`, `gradient_reach("rnn",
-spectral_radius=2)`, or your own settings, plotted like the curves above.
+spectral_radius=2)`, or your own settings, and plot the curves as above.
 
 **Before you submit:** restart the kernel and run all cells (*Kernel → Restart
 & Run All*), and check that every self-check prints only `✓` lines.
@@ -1150,7 +1150,7 @@ md(r"""
   `bias_hh_l0` that are added together; it calls the hidden state `h` and
   returns `output, (h_n, c_n)`. Keras' `LSTM` takes (batch, time, features) and,
   by default (`unit_forget_bias=True`), adds 1 to the forget gate's bias at
-  initialisation: the $b_f = 1$ row of the table above.
+  initialisation: the forget-gate bias of the $b_f = 1$ row above.
 * **Next exercise.** Put these functions to work: train a small model on
   real sequences, for example a character-level language model that reads
   text one character at a time, predicts the next one and then generates text

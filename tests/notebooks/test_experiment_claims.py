@@ -86,7 +86,7 @@ def test_seed_0_table_is_what_the_code_prints(experiment):
     rows = table_rows(cell_after("vanishing_gradients"), "curve")
     assert sorted(rows) == sorted(experiment["MAIN_CURVES"])
     for label, setting in experiment["MAIN_CURVES"].items():
-        curve = experiment["gradient_reach"](**setting)
+        curve, _ = experiment["gradient_reach"](**setting)
         for text, k in zip(rows[label], (10, 50, 99)):
             assert_quote(text, curve[k], f"{label}, {k} steps back")
 
@@ -95,8 +95,8 @@ def test_seed_0_prose(experiment):
     """Do the sentences under the seed-0 table hold (cell path ≈ product of forget gates, 30 times smaller, decay)?"""
     text = cell_after("vanishing_gradients")
     reach = experiment["gradient_reach"]
-    rnn, lstm, cell = (reach(**s) for s in experiment["MAIN_CURVES"].values())
-    f_bar = experiment["mean_forget_gate"]()
+    (rnn, _), (lstm, f_bar), (cell, f_bar_again) = (reach(**s) for s in experiment["MAIN_CURVES"].values())
+    assert f_bar == f_bar_again      # the same forward pass
 
     assert_quote(re.search(r"still (\S+) of its size 99 steps back", text).group(1), lstm[99], "LSTM, prose")
     assert_quote(re.search(r"cell state alone it is (\S+) there", text).group(1), cell[99], "cell path, prose")
@@ -120,10 +120,9 @@ def six_seeds(experiment):
     """setting label -> (curves of the six seeds (6, 100), geometric mean forget gates of the six seeds or None)."""
     out = {}
     for label, setting in experiment["SETTINGS"].items():
-        curves = np.array([experiment["gradient_reach"](seed=s, **setting) for s in experiment["SEEDS"]])
-        gates = None
-        if setting["model"] == "lstm":
-            gates = np.array([experiment["mean_forget_gate"](s, setting["forget_bias"]) for s in experiment["SEEDS"]])
+        runs = [experiment["gradient_reach"](seed=s, **setting) for s in experiment["SEEDS"]]
+        curves = np.array([curve for curve, _ in runs])
+        gates = np.array([gate for _, gate in runs]) if setting["model"] == "lstm" else None
         out[label] = (curves, gates)
     return out
 
