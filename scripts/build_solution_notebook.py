@@ -859,7 +859,8 @@ def numerical_gradient(f, array, h=1e-5):
 
 def passing(names, needed_for):
     """True if each named function of this notebook passes its self-check; otherwise say which do not."""
-    failing = [name for name in names if not report(name, globals()[name])[0]]
+    failing = [name if name in globals() else f"{name} (not defined: run its cell)" for name in names
+               if name not in globals() or not report(name, globals()[name])[0]]
     if failing:
         listed = ", ".join(failing[:-1]) + " and " + failing[-1] if len(failing) > 1 else failing[0]
         which, it = ("which do not pass their self-checks", "them") if len(failing) > 1 else \
