@@ -32,16 +32,60 @@ def test_committed_release_is_up_to_date(tmp_path):
             assert path.read_bytes() == got[name].read_bytes(), f"{name} differs: run python scripts/make_release.py"
 
 
+# The public cases are computed with numpy's matrix products, whose last bit depends on
+# the CPU and BLAS build (an AMD EPYC machine differs from this one by one ulp in
+# rnn_cell_backward/1/expected/dxt). Floats are therefore compared at a stated tolerance:
+# every stored value is below 10 in magnitude (ulp at most 1.8e-15), so ATOL allows about
+# fifty such ulps where cancellation leaves a small result and RTOL about 5,000 ulps elsewhere,
+# while staying 10^6 times tighter than the grader's own tolerance (rtol 1e-5, atol 1e-7).
+# Everything that is not a float (shapes, counts) is compared exactly.
+RTOL, ATOL = 1e-12, 1e-13
+
+
+def assert_same_arrays(committed: dict, generated: dict) -> None:
+    import numpy as np
+
+    assert sorted(committed) == sorted(generated)
+    for key, value in generated.items():
+        stored = committed[key]
+        assert stored.dtype == value.dtype and stored.shape == value.shape, key
+        if np.issubdtype(value.dtype, np.floating):
+            np.testing.assert_allclose(stored, value, rtol=RTOL, atol=ATOL, err_msg=key)
+        else:
+            np.testing.assert_array_equal(stored, value, err_msg=key)
+
+
 def test_generated_files_come_from_their_scripts(tmp_path):
-    """Are the committed public cases the ones scripts/make_public_cases.py writes from the reference now?"""
+    """Are the committed public cases the ones scripts/make_public_cases.py writes from the reference now
+    (floats within rtol 1e-12, atol 1e-13 whatever the CPU; everything else exactly)?"""
     import numpy as np
 
     make_public_cases = load_script("make_public_cases")
     arrays = make_public_cases.build()
     with np.load(make_public_cases.OUT, allow_pickle=False) as committed:
-        assert sorted(committed.files) == sorted(arrays)
-        for key, value in arrays.items():
-            np.testing.assert_array_equal(committed[key], value, err_msg=key)
+        assert_same_arrays({key: committed[key] for key in committed.files}, arrays)
+
+
+def test_public_cases_check_tolerates_last_bit_but_not_a_real_change():
+    """Does the public-cases comparison accept a one-ulp difference (another CPU) and still
+    catch a change of 1e-9 in one value, a changed integer and a missing key?"""
+    import numpy as np
+
+    make_public_cases = load_script("make_public_cases")
+    with np.load(make_public_cases.OUT, allow_pickle=False) as committed:
+        stored = {key: committed[key] for key in committed.files}
+    key = "rnn_cell_backward/1/expected/dxt"
+    ulp = dict(stored, **{key: np.nextafter(stored[key], np.inf)})
+    assert_same_arrays(stored, ulp)
+    moved = stored[key].copy()
+    moved.flat[0] += 1e-9
+    with pytest.raises(AssertionError):
+        assert_same_arrays(stored, dict(stored, **{key: moved}))
+    integer = next(k for k, v in stored.items() if not np.issubdtype(v.dtype, np.floating))
+    with pytest.raises(AssertionError):
+        assert_same_arrays(stored, dict(stored, **{integer: stored[integer] + 1}))
+    with pytest.raises(AssertionError):
+        assert_same_arrays(stored, {k: v for k, v in stored.items() if k != key})
 
 
 def test_solution_notebook_is_built_by_its_script(tmp_path, monkeypatch):
