@@ -410,7 +410,12 @@ class Batch:
         return None
 
     def run(self, progress: Callable[[SubmissionResult], None] | None = None) -> list[SubmissionResult]:
-        """Grade what is not done yet; return one result per file, in order."""
+        """Grade what is not done yet; return one result per file, in order.
+
+        Ctrl-C (SIGINT) stops the batch at once: every grading process and worker
+        is killed, the results already received stay written (grades.csv lists
+        exactly them), and KeyboardInterrupt is raised; the same batch run again
+        grades only the rest."""
         todo = [(p, n) for p, n in self.files if n not in self.done]
         results = dict(self.done)
         jobs = max(1, min(self.options.jobs or os.cpu_count() or 1, len(todo) or 1))
@@ -427,10 +432,16 @@ class Batch:
                 max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
                 initializer=_pool_init, initargs=(self.grader,))
             grade_file = _pool_grade
+        interrupt = InterruptFlag()
+        finished = False
         try:
-            with pool:
-                futures = {pool.submit(grade_file, p, n): (p, n) for p, n in todo}
-                for future in concurrent.futures.as_completed(futures):
+            futures = {pool.submit(grade_file, p, n): (p, n) for p, n in todo}
+            pending = set(futures)
+            while pending and not interrupt.raised:
+                # short waits: a Ctrl-C is seen within POLL seconds, between two results
+                done, pending = concurrent.futures.wait(pending, timeout=self.POLL,
+                                                        return_when=concurrent.futures.FIRST_COMPLETED)
+                for future in done:
                     try:
                         result = future.result()
                     except Exception as exc:  # noqa: BLE001 - an internal fault, reported and counted
@@ -439,11 +450,55 @@ class Batch:
                     self._record(result)
                     if progress:
                         progress(result)
+            finished = not pending
         finally:
+            interrupt.restore()
+            if finished:
+                pool.shutdown(wait=True)
+            else:  # Ctrl-C, or an exception of our own: nothing may keep running
+                self._halt(pool)
             self.grader.close()
-        if self.out is not None:
-            self._write_csv()
+            if self.out is not None:
+                self._write_csv()
+        if not finished:
+            raise KeyboardInterrupt
         return [results[n] for _, n in self.files]
+
+    POLL = 0.1  # seconds between checks for Ctrl-C while results are awaited
+
+    def _halt(self, pool: concurrent.futures.Executor) -> None:
+        """Stop grading now: no queued submission starts, every grading process and
+        worker is killed (a result not yet received is dropped, not recorded)."""
+        if isinstance(pool, concurrent.futures.ProcessPoolExecutor):
+            processes = list((getattr(pool, "_processes", None) or {}).values())  # pid -> Process
+            pids = [proc.pid for proc in processes if proc.pid]
+            for pid in pids:  # frozen first: none can start a new worker while we look
+                _signal(pid, signal.SIGSTOP)
+            for pid in pids:
+                for child in _children(pid):  # its workers: each leads its own process group
+                    _signal(child, signal.SIGKILL, group=True)
+                _signal(pid, signal.SIGKILL)
+            pool.shutdown(wait=False, cancel_futures=True)
+            for proc in processes:
+                proc.join(timeout=2.0)
+        else:
+            # The grading thread's worker: remove the launcher's files first (a worker
+            # started from now on cannot boot), then kill the workers' processes; the
+            # thread, waiting on its worker, sees it die and fails fast through the rest
+            # of that submission (closing its pipes under it would leave it waiting).
+            self.grader.launcher.close()
+            pool.shutdown(wait=False, cancel_futures=True)
+            threads = list(getattr(pool, "_threads", ()))
+            deadline = time.monotonic() + 5.0
+            while time.monotonic() < deadline:
+                for session in list(self.grader._all_sessions):
+                    process = session.process
+                    if process is not None:
+                        _signal(process.pid, signal.SIGKILL, group=True)
+                if not any(t.is_alive() for t in threads):
+                    break
+                for thread in threads:
+                    thread.join(timeout=0.05)
 
     def _internal_error(self, path: Path, name: str, exc: Exception) -> SubmissionResult:
         """A fault of the grader itself on one file ends as that file's result, not the batch's end."""
@@ -474,6 +529,55 @@ class Batch:
         self._csv_written = time.monotonic()
 
 
+class InterruptFlag:
+    """While a batch runs (in the main thread): Ctrl-C only raises this flag, which the
+    batch checks between results, so that no result is half recorded; a second Ctrl-C
+    interrupts at once (the default behaviour, restored by the first)."""
+
+    def __init__(self):
+        self.raised = False
+        self._previous = None
+        if threading.current_thread() is threading.main_thread():
+            try:
+                self._previous = signal.signal(signal.SIGINT, self._handle)
+            except (ValueError, OSError):  # not in the main interpreter
+                self._previous = None
+
+    def _handle(self, signum, frame) -> None:
+        self.raised = True
+        signal.signal(signal.SIGINT, self._previous if self._previous is not None else signal.default_int_handler)
+
+    def restore(self) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+
+def _signal(pid: int, signum: int, group: bool = False) -> None:
+    """Send a signal, ignoring processes that are already gone."""
+    try:
+        if group:
+            try:
+                os.killpg(pid, signum)
+            except (ProcessLookupError, PermissionError):
+                pass
+        os.kill(pid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _children(pid: int) -> list[int]:
+    """The direct children of a process (Linux /proc; elsewhere none are found)."""
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                found += [int(x) for x in f.read().split()]
+    except (OSError, ValueError):
+        pass
+    return found
+
+
 _POOL_GRADER: Grader | None = None  # in a grading process of a batch
 
 
@@ -495,6 +599,7 @@ def _pool_init(grader: Grader) -> None:
     """In a new grading process: its copy of the batch's Grader, with its own worker."""
     global _POOL_GRADER
     _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the batch decides
     _POOL_GRADER = grader
     grader.after_fork()
     grader.prestart(1)

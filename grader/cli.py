@@ -16,6 +16,7 @@ import json
 import os
 import sys
 import textwrap
+import time
 import traceback
 from pathlib import Path
 
@@ -74,15 +75,29 @@ def wrap(text: str) -> str:
     return textwrap.fill(text, width=min(100, max(60, os.get_terminal_size(2).columns if sys.stderr.isatty() else 80)))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def program_name(argv0: str | None = None) -> str:
+    """How the command was invoked, for usage lines and messages: `rnn-grader` when run
+    through the installed script, `python -m grader` when run as a module."""
+    base = os.path.basename(sys.argv[0] if argv0 is None else argv0)
+    if base.lower().removesuffix(".exe") == SCRIPT:
+        return SCRIPT
+    return "python -m grader"
+
+
+SCRIPT = "rnn-grader"  # the console script of pyproject.toml
+
+
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    prog = prog or program_name()
+    named = lambda text: text.replace("python -m grader", prog)  # noqa: E731 - examples as invoked
     parser = argparse.ArgumentParser(
-        prog="python -m grader",
+        prog=prog,
         description="Grade RNN/LSTM-from-scratch submissions function by function, in a sandbox.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     grade = sub.add_parser("grade", help="grade submissions and print or write the results",
                            description="Grade submissions (.ipynb or .py files, or folders of them).",
-                           epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+                           epilog=named(EPILOG), formatter_class=argparse.RawDescriptionHelpFormatter)
     grade.add_argument("paths", nargs="+", metavar="PATH", help="a submission file or a folder of them")
     grade.add_argument("--format", choices=("text", "json", "gradescope", "html"), default="text",
                        help="what to print on stdout (default: text); html: write feedback pages into --out "
@@ -103,6 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="with --out: regrade submissions that already have a result")
     grade.add_argument("--seed", type=int, default=None, help="seed of the hidden cases (default: the course's)")
     grade.add_argument("--no-color", action="store_true", help="no colour in text output")
+    grade.add_argument("--progress", choices=("auto", "bar", "log", "off"), default="auto",
+                       help="progress of a batch on stderr: a live bar with rate and ETA (bar), a plain line "
+                            "every --progress-every seconds and at the end (log), or nothing (off); "
+                            "default auto: bar on a terminal, log otherwise")
+    grade.add_argument("--progress-every", type=positive_float, default=10.0, metavar="SECONDS",
+                       help="seconds between two progress lines in log mode (default: 10)")
     add_isolation = lambda p: (  # noqa: E731 - the grading options the other commands share
         p.add_argument("--jobs", type=positive_int, default=None, metavar="N",
                        help=f"submissions graded in parallel (default: the CPU count, {os.cpu_count()})"),
@@ -119,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "scores the student's code could not fake (nbgrader runs its tests in the student's kernel). "
                     "Run it in the course folder after `nbgrader autograde ASSIGNMENT`; it prints every change "
                     "(student, function, old -> new)."),
-        epilog=SYNC_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=named(SYNC_EPILOG), formatter_class=argparse.RawDescriptionHelpFormatter)
     sync.add_argument("assignment", metavar="ASSIGNMENT", help="the nbgrader assignment, e.g. rnn_lstm")
     sync.add_argument("--course-dir", type=Path, default=None, metavar="DIR",
                       help="the course folder (with nbgrader_config.py; default: the current folder)")
@@ -142,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "the grader from the bundled grader-src/) and run_autograder (grades every .ipynb/.py of "
                     "/autograder/submission with `python -m grader grade --format gradescope` into "
                     "/autograder/results/results.json)."),
-        epilog=BUNDLE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog=named(BUNDLE_EPILOG), formatter_class=argparse.RawDescriptionHelpFormatter)
     bundle.add_argument("output", metavar="OUT.zip", type=Path, help="the zip file to write")
 
     rep = sub.add_parser(
@@ -197,17 +218,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     commands = {"grade": run_grade, "nbgrader-sync": run_sync, "gradescope-bundle": run_bundle,
                 "report": run_report}
+    args.prog = parser.prog
     try:
         return commands[args.command](args)
     except UsageError as exc:
-        print(f"python -m grader: error: {exc}", file=sys.stderr)
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted; rerun the same command to resume (with --out)", file=sys.stderr)
+        print(f"{parser.prog}: interrupted", file=sys.stderr)
         return 130
     except Exception:  # noqa: BLE001 - an internal fault: say so, exit 1
         traceback.print_exc(file=sys.stderr)
-        print("python -m grader: internal error (above); no submission caused this on purpose, "
+        print(f"{parser.prog}: internal error (above); no submission caused this on purpose, "
               "please report it", file=sys.stderr)
         return 1
 
@@ -261,13 +283,23 @@ def _run_batch(args, batch) -> int:
     files, seed = batch.files, batch.options.seed
     pages = args.format == "html" or args.html
     colour = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
-    progress = Progress(len(files) - len(batch.done), enabled=sys.stderr.isatty() and len(files) > 1)
+    progress = Progress(len(files) - len(batch.done), mode=args.progress if len(files) > 1 else "off",
+                        every=args.progress_every)
     if batch.done:
         print(f"resuming: {len(batch.done)} of {len(files)} submissions already graded in {args.out} "
               f"(--force to regrade)", file=sys.stderr)
     if batch.level != "bwrap":
         print(report.LOW_ISOLATION_WARNING.format(batch.level) + ": " + batch.description, file=sys.stderr)
-    results = batch.run(progress.step)
+    try:
+        results = batch.run(progress.step)
+    except KeyboardInterrupt:
+        progress.close()
+        graded = len(batch.rows)
+        where = (f"; their results are in {args.out}/ (grades.csv lists exactly them): run the same command "
+                 f"again to grade the other {len(files) - graded}" if args.out is not None else
+                 "; nothing was written (add --out DIR to keep results across runs)")
+        print(f"{args.prog}: interrupted: {graded} of {len(files)} submissions graded{where}", file=sys.stderr)
+        return 130
     progress.close()
     if args.format == "json":
         report.write_json(results, sys.stdout)
@@ -296,7 +328,7 @@ def _run_batch(args, batch) -> int:
               + (", one .html feedback page per submission)" if pages else ")"), file=sys.stderr)
     if batch.internal_errors:
         for line in batch.internal_errors:
-            print(f"python -m grader: internal error: {report.terminal_safe(line)}", file=sys.stderr)
+            print(f"{args.prog}: internal error: {report.terminal_safe(line)}", file=sys.stderr)
         return 1
     return 0
 
@@ -360,22 +392,47 @@ def run_report(args) -> int:
 
 
 class Progress:
-    """A one-line progress bar on stderr (only on a terminal)."""
+    """Batch progress on stderr with tqdm: a live bar (count, rate, ETA) on a terminal,
+    and plain lines in the same words every `every` seconds and at the end when
+    stderr is a file or pipe (logs, CI, nohup). mode: auto, bar, log or off."""
 
-    def __init__(self, total: int, enabled: bool):
-        self.total, self.done, self.enabled = total, 0, enabled and total > 0
+    def __init__(self, total: int, mode: str = "auto", every: float = 10.0, stream=None):
+        self.stream = stream or sys.stderr
+        self.total, self.done, self.every = total, 0, every
+        if mode == "auto":
+            mode = "bar" if self.stream.isatty() else "log"
+        self.mode = mode if total > 0 else "off"
+        self.bar = None
+        self.started = self.last = time.monotonic()
+        if self.mode == "bar":
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, file=self.stream, unit="submission", dynamic_ncols=True, leave=True)
 
     def step(self, result) -> None:
         self.done += 1
-        if self.enabled:
+        if self.bar is not None:
             from .report import terminal_safe
 
-            width = 30
-            filled = int(width * self.done / self.total)
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} "
-                             f"{terminal_safe(result.name)[:40]:<40}")
-            sys.stderr.flush()
+            self.bar.set_postfix_str(terminal_safe(result.name)[-40:], refresh=False)
+            self.bar.update(1)
+        elif self.mode == "log":
+            now = time.monotonic()
+            if now - self.last >= self.every and self.done < self.total:
+                self.last = now
+                self._line(now)
+
+    def _line(self, now: float) -> None:
+        from tqdm import tqdm
+
+        self.stream.write(tqdm.format_meter(self.done, self.total, now - self.started, ncols=0,
+                                            unit="submission", prefix="graded") + "\n")
+        self.stream.flush()
 
     def close(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\n")
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+        elif self.mode == "log":
+            self.mode = "off"
+            self._line(time.monotonic())

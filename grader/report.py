@@ -88,11 +88,28 @@ def csv_text(rows: list[list[str]]) -> str:
     return buffer.getvalue()
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it where Linux shows it (/proc), else
+    by setting and restoring it (a moment no file of ours is being created)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder and rename: never half a file."""
+    """Write through a temporary file in the same folder and rename: never half a file.
+    The file gets the mode an ordinary open() would give it (0666 less the umask), not
+    the temporary file's 0600: feedback pages and grades are meant to be shared."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name, suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
         os.replace(tmp, path)

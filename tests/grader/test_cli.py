@@ -137,3 +137,87 @@ def test_importing_the_grader_defaults_blas_to_one_thread_but_keeps_a_user_setti
     chosen = subprocess.run([sys.executable, "-c", code], env=dict(env, OPENBLAS_NUM_THREADS="3"),
                             capture_output=True, text=True, check=True)
     assert (default.stdout.strip(), chosen.stdout.strip()) == ("1", "3")
+
+
+# ---------------------------------------------------------------- Ctrl-C
+
+HOSTILE_LOOP = ROOT / "tests" / "fixtures" / "submissions" / "hostile" / "infinite-loop.py"
+
+
+def live_processes_mentioning(text: str) -> list[str]:
+    """Command lines of live (not zombie) processes that contain text."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            cmdline = open(f"/proc/{entry}/cmdline", "rb").read().replace(b"\0", b" ").decode(errors="replace")
+            state = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if text in cmdline and state != "Z":
+            found.append(f"{entry}: {cmdline}")
+    return found
+
+
+def grades_rows(out: Path) -> dict[str, dict]:
+    with open(out / "grades.csv", newline="") as f:
+        return {row["submission"]: row for row in csv.DictReader(f)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_stops_the_batch_kills_every_worker_and_a_rerun_resumes(tmp_path, jobs):
+    """With a submission looping in the batch, does SIGINT end the command promptly with status 130,
+    leave no grading process, worker or sandbox running, leave grades.csv listing exactly the results
+    written, and does the same command run again grade only the rest?"""
+    import signal
+    import time
+
+    batch = tmp_path / "submitted"
+    batch.mkdir()
+    source = (EXAMPLES / "correct.py").read_text()
+    names = [f"s{i}.py" for i in (0, 1, 3, 4, 5, 6, 7)] + ["s2-loop.py"]
+    for name in names[:-1]:
+        (batch / name).write_text(source + f"\n# {name}\n")
+    (batch / "s2-loop.py").write_text(HOSTILE_LOOP.read_text())
+    out = tmp_path / "out"
+    # the workers' private folders are made under TMPDIR: every process of this run mentions tmp_path
+    env = dict(os.environ, TMPDIR=str(tmp_path), NO_COLOR="1")
+    command = [sys.executable, "-m", "grader", "grade", str(batch), "--out", str(out), "--jobs", jobs,
+               "--timeout", "60"]  # the loop would hold its job for a minute
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and len(list(out.glob("*.json"))) < 2:
+        time.sleep(0.02)
+    assert proc.poll() is None, proc.communicate()
+    assert live_processes_mentioning(str(tmp_path / "grader-worker-")), "no worker was running"
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    try:
+        stdout, stderr = proc.communicate(timeout=10)  # a generous bound; the figure is printed below
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        pytest.fail("the batch was still running 10 s after SIGINT")
+    took = time.monotonic() - sent
+    print(f"--jobs {jobs}: exited {took:.2f} s after SIGINT")
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "interrupted" in stderr and "run the same command again" in stderr
+    time.sleep(0.2)  # a killed sandbox's last processes are reaped by the kernel
+    assert live_processes_mentioning(str(tmp_path)) == []
+
+    written = {p.name.removesuffix(".json") for p in out.glob("*.json")}
+    assert 2 <= len(written) < len(names) and "s2-loop.py" not in written
+    assert set(grades_rows(out)) == written
+    assert not list(out.glob(".*.tmp"))  # no half-written file
+
+    rerun = subprocess.run(command[:-1] + ["2"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                           capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"resuming: {len(written)} of {len(names)} submissions already graded" in rerun.stderr
+    rows = grades_rows(out)
+    assert set(rows) == set(names)
+    assert {name for name, row in rows.items() if row["total"] != "100"} == {"s2-loop.py"}
+    assert live_processes_mentioning(str(tmp_path)) == []
