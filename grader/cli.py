@@ -5,6 +5,7 @@
     python -m grader nbgrader-sync ASSIGNMENT [--course-dir DIR] [--student ID ...] [--map GRADE_ID=FUNCTION ...]
     python -m grader gradescope-bundle OUT.zip
     python -m grader report DIR [--output FILE]
+    python -m grader export-canvas DIR --assignment NAME [--roster FILE] [--match COLUMN] [--points N]
 
 Exit status: 0 when every submission got a result (zero scores included),
 2 for a usage error, 1 for an internal fault. Logs go to stderr.
@@ -175,6 +176,28 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     rep.add_argument("folder", metavar="DIR", type=Path, help="the --out folder of `grade`")
     rep.add_argument("--output", type=Path, metavar="FILE", help="the page to write (default: DIR/report.html)")
     rep.add_argument("--title", default="Class report", help="the page's title")
+
+    canvas = sub.add_parser(
+        "export-canvas", help="write a gradebook CSV that Canvas imports (Grades > Import)",
+        description=wrap("Read the results written by `grade ... --out DIR` and write a CSV in the format of "
+                         "Canvas's gradebook import: the columns Student, ID, SIS User ID, SIS Login ID, Section, "
+                         "then one column for the assignment, with each student's total (the best one if a student "
+                         "has several graded files). A student is nbgrader's <student> folder "
+                         "(submitted/<student>/<assignment>/...), else the file's name without its extension."),
+        epilog=named(CANVAS_EPILOG), formatter_class=argparse.RawDescriptionHelpFormatter)
+    canvas.add_argument("folder", metavar="DIR", type=Path, help="the --out folder of `grade`")
+    canvas.add_argument("--assignment", required=True, metavar="NAME",
+                        help="the assignment's column: its name in Canvas, or the header of its column in "
+                             "Canvas's export, e.g. \"RNN/LSTM (12345)\", to update that assignment")
+    canvas.add_argument("--roster", type=Path, metavar="FILE",
+                        help="Canvas's own gradebook export (Grades > Export): students are looked up in it "
+                             "and their Canvas identity copied (recommended)")
+    canvas.add_argument("--match", default="SIS Login ID", choices=("SIS Login ID", "SIS User ID", "ID", "Student"),
+                        help="which Canvas column the student folder names are (default: SIS Login ID)")
+    canvas.add_argument("--points", type=positive_float, default=None, metavar="N",
+                        help="the assignment's points possible in Canvas: totals are scaled to it "
+                             "(default: the rubric's 100)")
+    canvas.add_argument("--output", type=Path, metavar="FILE", help="the CSV to write (default: DIR/canvas.csv)")
     return parser
 
 
@@ -207,6 +230,19 @@ override run_autograder's paths (for testing it outside Gradescope).
 """
 
 
+CANVAS_EPILOG = """examples:
+  python -m grader export-canvas grades/ --assignment "RNN/LSTM" --roster canvas_export.csv
+  python -m grader export-canvas grades/ --assignment "RNN/LSTM (12345)" --match "SIS User ID" --points 20
+
+Then in Canvas: Grades > Import, choose the file, check the preview. Canvas matches
+each row to a student by its ID, SIS User ID, SIS Login ID or name; a column named
+as an existing assignment (with its id in parentheses, as in Canvas's export)
+updates it, any other name creates a new assignment. Students without a result
+are not written (Canvas keeps what it had); graded students the roster does not
+list are named on stderr and not written.
+"""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -217,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     commands = {"grade": run_grade, "nbgrader-sync": run_sync, "gradescope-bundle": run_bundle,
-                "report": run_report}
+                "report": run_report, "export-canvas": run_canvas}
     args.prog = parser.prog
     try:
         return commands[args.command](args)
@@ -388,6 +424,34 @@ def run_report(args) -> int:
     report.write_atomic(output, htmlreport.class_report(data, args.title))
     print(output)
     print(f"class report of {len(data.results)} submissions written to {output}", file=sys.stderr)
+    return 0
+
+
+def run_canvas(args) -> int:
+    from . import report
+    from .problems import TOTAL_POINTS
+
+    if not args.folder.is_dir():
+        raise UsageError(f"{args.folder}: not a folder (give the --out folder of `{args.prog} grade`)")
+    docs = report.result_docs(args.folder)
+    if not docs:
+        raise UsageError(f"{args.folder}: no results.json found; run `{args.prog} grade PATH --out {args.folder}` first")
+    try:
+        roster = report.read_canvas_roster(args.roster) if args.roster else None
+        export = report.canvas_csv(docs, args.assignment, roster, match=args.match,
+                                   points=args.points or TOTAL_POINTS)
+    except report.CanvasError as exc:
+        raise UsageError(str(exc)) from None
+    output = args.output or args.folder / "canvas.csv"
+    report.write_atomic(output, export.text)
+    for student in export.unmatched:
+        print(f"not in the roster (not written): {student}", file=sys.stderr)
+    for student in export.several:
+        print(f"several graded files, the best total written: {student}", file=sys.stderr)
+    if export.ungraded:
+        print(f"{len(export.ungraded)} students of the roster have no result (not written)", file=sys.stderr)
+    print(output)
+    print(f"{export.students} students written to {output}: import it in Canvas (Grades > Import)", file=sys.stderr)
     return 0
 
 

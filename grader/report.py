@@ -11,10 +11,12 @@ import json
 import os
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from .problems import DISPLAY_ORDER
+from .problems import DISPLAY_ORDER, TOTAL_POINTS
 from .results import SubmissionResult
+from .submission import student_of
 
 LOW_ISOLATION_WARNING = "warning: graded without the bubblewrap sandbox ({})"
 
@@ -55,7 +57,8 @@ def gradescope(result: SubmissionResult, digest: str = "", seed: int | None = No
         "stdout_visibility": "hidden",
         "tests": [{"name": f.name, "score": f.score, "max_score": f.max_score, "status": f.status,
                    "output": f.feedback, "visibility": "visible"} for f in result.functions],
-        "extra_data": {"submission": result.name, "sandbox": result.sandbox, "sha256": digest,
+        "extra_data": {"submission": result.name, "student": student_of(result.path),
+                       "sandbox": result.sandbox, "sha256": digest,
                        "seed": seed, "details": result.to_dict(timing=False)},
     }
 
@@ -72,18 +75,25 @@ def write_json(results: list[SubmissionResult], stream) -> None:
     stream.write("\n]\n")
 
 
+def doc_student(doc: dict) -> str:
+    """The student of a results.json document (documents written before the field
+    existed: from the submission's path)."""
+    extra = doc["extra_data"]
+    return str(extra.get("student") or student_of(extra.get("details", {}).get("path") or extra["submission"]))
+
+
 def csv_row(doc: dict) -> list[str]:
     """A results.json document's line of grades.csv."""
     scores = {t["name"]: t["score"] for t in doc["tests"]}
-    return [doc["extra_data"]["submission"], *(f"{scores.get(n, 0):g}" for n in DISPLAY_ORDER),
+    return [doc["extra_data"]["submission"], doc_student(doc), *(f"{scores.get(n, 0):g}" for n in DISPLAY_ORDER),
             f"{doc['score']:g}", f"{sum(t['max_score'] for t in doc['tests']):g}"]
 
 
 def csv_text(rows: list[list[str]]) -> str:
-    """grades.csv from csv_row lines: submission, a column per function, total, sorted by submission."""
+    """grades.csv from csv_row lines: submission, student, a column per function, total, sorted by submission."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["submission", *DISPLAY_ORDER, "total", "max_score"])
+    writer.writerow(["submission", "student", *DISPLAY_ORDER, "total", "max_score"])
     writer.writerows(sorted(([csv_safe(c) for c in row] for row in rows), key=lambda row: row[0]))
     return buffer.getvalue()
 
@@ -174,3 +184,94 @@ def batch_summary(results: list[SubmissionResult]) -> str:
     median = scores[mid] if len(scores) % 2 else (scores[mid - 1] + scores[mid]) / 2
     return (f"{len(results)} submissions graded: mean {sum(scores) / len(scores):.1f}, "
             f"median {median:g}, full marks {sum(r.score >= r.max_score for r in results)}")
+
+
+# ------------------------------------------------------------------ Canvas gradebook import
+
+# The identity columns of a Canvas gradebook CSV (Grades > Export gives them, Grades >
+# Import reads them); every further column is an assignment, named as in Canvas.
+CANVAS_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
+CANVAS_MATCH = ("SIS Login ID", "SIS User ID", "ID", "Student")  # what a student folder can be
+
+
+class CanvasError(ValueError):
+    """The roster or the results cannot make a Canvas import (the message says why)."""
+
+
+@dataclass
+class CanvasExport:
+    text: str  # the CSV to import
+    students: int  # students written
+    unmatched: list[str]  # graded students the roster does not list (not written)
+    ungraded: list[str]  # roster students without any result (not written: Canvas keeps their grade)
+    several: list[str]  # students with several graded files (their best total was written)
+
+
+def result_docs(folder: Path) -> list[dict]:
+    """The results.json documents under a `grade --out` folder (other JSON files skipped)."""
+    docs = []
+    for path in sorted(folder.rglob("*.json")):
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(doc, dict) and isinstance(doc.get("extra_data"), dict) and "submission" in doc["extra_data"]:
+                float(doc["score"])
+                docs.append(doc)
+        except (OSError, ValueError, TypeError, KeyError, RecursionError):
+            continue
+    return docs
+
+
+def read_canvas_roster(path: Path) -> list[dict[str, str]]:
+    """The students of a gradebook CSV exported from Canvas (its "Points Possible" row and
+    rows without a student skipped)."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            reader = csv.DictReader(f)
+            missing = [c for c in CANVAS_COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise CanvasError(f"{path}: not a Canvas gradebook export (no column {', '.join(missing)}); "
+                                  f"export it from Canvas: Grades > Export > Export Entire Gradebook")
+            return [{c: (row.get(c) or "").strip() for c in CANVAS_COLUMNS} for row in reader
+                    if (row.get("Student") or "").strip() not in ("", "Points Possible")]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise CanvasError(f"{path}: cannot read the roster ({exc})") from None
+
+
+def canvas_csv(docs: list[dict], assignment: str, roster: list[dict[str, str]] | None = None,
+               match: str = "SIS Login ID", points: float = TOTAL_POINTS) -> CanvasExport:
+    """A Canvas gradebook import: the five identity columns, then one column, `assignment`,
+    with each student's total scaled to `points`; a student with several graded files gets
+    the best. With a roster (Canvas's own export), each student is the roster row whose
+    `match` column equals the student's folder name, and the row's identity is copied;
+    without one, the folder name goes into the `match` column and the others stay empty."""
+    if match not in CANVAS_MATCH:
+        raise CanvasError(f"cannot match students on {match!r}: use one of {', '.join(CANVAS_MATCH)}")
+    best: dict[str, float] = {}
+    count: dict[str, int] = {}
+    for doc in docs:
+        student = doc_student(doc)
+        count[student] = count.get(student, 0) + 1
+        best[student] = max(best.get(student, 0.0), float(doc["score"]))
+    if roster is None:
+        people = {s: {**dict.fromkeys(CANVAS_COLUMNS, ""), "Student": s, match: s} for s in best}
+    else:
+        index: dict[str, dict[str, str]] = {}
+        for row in roster:
+            key = row[match]
+            if key:
+                index.setdefault(key, row)
+                index.setdefault(key.casefold(), row)
+        people = {s: index.get(s) or index.get(s.casefold()) for s in best}
+    unmatched = sorted(s for s, row in people.items() if row is None)
+    written = sorted((s for s, row in people.items() if row is not None), key=lambda s: people[s]["Student"].casefold())
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*CANVAS_COLUMNS, csv_safe(assignment)])
+    writer.writerow(["    Points Possible", "", "", "", "", f"{points:g}"])  # as Canvas writes it
+    for s in written:
+        writer.writerow([csv_safe(people[s][c]) for c in CANVAS_COLUMNS]
+                        + [f"{round(best[s] * points / TOTAL_POINTS, 2):g}"])
+    graded_rows = {id(people[s]) for s in written}
+    ungraded = sorted(row["Student"] for row in roster or [] if id(row) not in graded_rows)
+    return CanvasExport(buffer.getvalue(), len(written), unmatched, ungraded,
+                        sorted(s for s, n in count.items() if n > 1))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -304,3 +305,18 @@ def discover(paths: list[str | Path]) -> list[tuple[Path, str]]:
         seen.add(name)
         out.append((f, name))
     return out
+
+
+# nbgrader keeps a student's files in <course>/submitted/<student>/<assignment>/ (and
+# its autograded copy in autograded/<student>/<assignment>/).
+NBGRADER_FOLDERS = ("submitted", "autograded")
+
+
+def student_of(path: str | Path) -> str:
+    """Whose submission this is: the <student> folder of nbgrader's
+    submitted/<student>/<assignment>/<file> (or autograded/...), else the file's stem."""
+    parts = Path(os.path.abspath(path)).parts
+    for i in range(len(parts) - 4, -1, -1):  # the innermost such folder with student, assignment, file below
+        if parts[i] in NBGRADER_FOLDERS:
+            return parts[i + 1]
+    return Path(path).stem

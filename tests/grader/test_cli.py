@@ -86,7 +86,8 @@ def test_out_dir_writes_results_and_matching_csv(tmp_path):
         assert float(row["total"]) == pytest.approx(doc["score"], abs=1e-9) == printed[row["submission"]]
         for test in doc["tests"]:
             assert float(row[test["name"]]) == pytest.approx(test["score"], abs=1e-9)
-    assert list(rows[0])[1:9] == list(DISPLAY_ORDER)
+    assert list(rows[0])[2:10] == list(DISPLAY_ORDER)
+    assert [r["student"] for r in rows] == ["alice", "bob"]  # nbgrader: submitted/<student>/<assignment>/
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "submitted"]  # nothing written elsewhere
 
 
@@ -221,3 +222,168 @@ def test_ctrl_c_stops_the_batch_kills_every_worker_and_a_rerun_resumes(tmp_path,
     assert set(rows) == set(names)
     assert {name for name, row in rows.items() if row["total"] != "100"} == {"s2-loop.py"}
     assert live_processes_mentioning(str(tmp_path)) == []
+
+
+# ---------------------------------------------------------------- what an instructor meets
+
+def test_students_are_nbgrader_folders_else_file_stems(tmp_path):
+    """Is a submission's student nbgrader's <student> folder of submitted/ (or autograded/), else its file stem?"""
+    from grader.submission import student_of
+
+    course = tmp_path / "course"
+    assert student_of(course / "submitted" / "alice" / "rnn_lstm" / "rnn_lstm.ipynb") == "alice"
+    assert student_of(course / "autograded" / "bob" / "rnn_lstm" / "sub" / "x.ipynb") == "bob"
+    assert student_of(course / "submitted" / "rnn_lstm.ipynb") == "rnn_lstm"  # no student folder below
+    assert student_of(tmp_path / "uploads" / "carol.ipynb") == "carol"
+    assert student_of("dave.py") == "dave"
+
+
+def test_canvas_export_matches_the_roster_and_keeps_each_students_best(tmp_path):
+    """Does export-canvas write Canvas's import columns, each rostered student's best total scaled to the
+    assignment's points, copy the Canvas identity from the roster, and name who could not be matched?"""
+    batch = tmp_path / "course" / "submitted"
+    for student, source in (("alice", "correct.py"), ("bob", "buggy.ipynb"), ("zed", "correct.py")):
+        (batch / student / "rnn_lstm").mkdir(parents=True)
+        target = batch / student / "rnn_lstm" / ("rnn_lstm" + Path(source).suffix)
+        target.write_text((EXAMPLES / source).read_text())
+    (batch / "bob" / "rnn_lstm" / "second_try.py").write_text((EXAMPLES / "correct.py").read_text())
+    out = tmp_path / "out"
+    assert run("grade", batch, "--out", out, "--jobs", "2").returncode == 0
+    roster = tmp_path / "canvas_export.csv"
+    roster.write_text("\ufeffStudent,ID,SIS User ID,SIS Login ID,Section,Quiz (11)\n"
+                      "    Points Possible,,,,,10\n"
+                      '"Smith, Alice",101,S-1,alice,Mon,7\n'
+                      '"Brown, Bob",102,S-2,BOB,Tue,\n'
+                      '"Jones, Carol",103,S-3,carol,Mon,9\n', encoding="utf-8")
+    proc = run("export-canvas", out, "--assignment", "RNN/LSTM (4242)", "--roster", roster, "--points", "20")
+    assert proc.returncode == 0, proc.stderr
+    with open(out / "canvas.csv", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "RNN/LSTM (4242)"]
+    assert rows[1] == ["    Points Possible", "", "", "", "", "20"]
+    assert rows[2:] == [["Brown, Bob", "102", "S-2", "BOB", "Tue", "20"],  # best of 83 and 100, of 20 points
+                        ["Smith, Alice", "101", "S-1", "alice", "Mon", "20"]]
+    assert "not in the roster (not written): zed" in proc.stderr
+    assert "several graded files, the best total written: bob" in proc.stderr
+    assert "1 students of the roster have no result" in proc.stderr
+
+    bare = run("export-canvas", out, "--assignment", "RNN", "--match", "SIS User ID", "--output", tmp_path / "c.csv")
+    assert bare.returncode == 0, bare.stderr
+    with open(tmp_path / "c.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert {r["SIS User ID"]: r["RNN"] for r in rows[1:]} == {"alice": "100", "bob": "100", "zed": "100"}
+    assert {r["Student"] for r in rows[1:]} == {"alice", "bob", "zed"} and not any(r["ID"] for r in rows[1:])
+
+    (tmp_path / "not_canvas.csv").write_text("name,score\nalice,3\n")
+    wrong = run("export-canvas", out, "--assignment", "RNN", "--roster", tmp_path / "not_canvas.csv")
+    assert wrong.returncode == 2 and "not a Canvas gradebook export" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+def test_output_files_follow_the_umask(tmp_path):
+    """Are grades.csv, results and feedback pages created with the mode the umask gives (not 0600)?"""
+    code = ("import os, sys, runpy; os.umask(int(sys.argv[1], 8)); sys.argv = ['grader'] + sys.argv[2:]; "
+            "runpy.run_module('grader', run_name='__main__')")
+    for umask, mode in (("022", 0o644), ("002", 0o664), ("077", 0o600)):
+        out = tmp_path / umask
+        proc = subprocess.run([sys.executable, "-c", code, umask, "grade", EXAMPLES / "correct.py", "--out", out,
+                               "--html"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        written = [p for p in out.rglob("*") if p.is_file()]
+        assert {p.suffix for p in written} == {".csv", ".json", ".html"}
+        assert {oct(p.stat().st_mode & 0o777) for p in written} == {oct(mode)}, umask
+
+
+def test_usage_names_the_command_as_it_was_invoked(tmp_path):
+    """Does --help say `rnn-grader` when run through the installed script, and `python -m grader` as a module?"""
+    from grader import cli
+
+    assert cli.program_name("/usr/local/bin/rnn-grader") == "rnn-grader"
+    assert cli.program_name("/repo/grader/__main__.py") == "python -m grader"
+    module = run("--help")
+    assert module.stdout.startswith("usage: python -m grader ")
+    code = "import sys; from grader.cli import main; sys.argv[0] = '/venv/bin/rnn-grader'; sys.exit(main())"
+    script = subprocess.run([sys.executable, "-c", code, "grade", "--help"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    assert script.returncode == 0 and script.stdout.startswith("usage: rnn-grader grade ")
+    assert "rnn-grader grade examples/submissions" in script.stdout and "python -m grader" not in script.stdout
+    error = subprocess.run([sys.executable, "-c", code, "grade", tmp_path / "missing.py"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=60)
+    assert error.returncode == 2 and error.stderr.startswith("rnn-grader: error:")
+
+
+def test_progress_in_a_log_is_plain_lines_with_rate():
+    """When stderr is not a terminal, does a batch print plain progress lines (count, rate, no carriage
+    return) in log mode, and none with --progress off?"""
+    proc = run("grade", EXAMPLES / "correct.py", EXAMPLES / "buggy.ipynb", "--format", "json",
+               "--progress-every", "0.001")
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("graded:")]
+    assert lines and "\r" not in proc.stderr
+    assert lines[-1].startswith("graded: 100%") and "2/2" in lines[-1] and "submission" in lines[-1]
+    assert "/s" in lines[-1] or "s/" in lines[-1]  # a rate: submissions per second or seconds per submission
+    quiet = run("grade", EXAMPLES / "correct.py", EXAMPLES / "buggy.ipynb", "--format", "json", "--progress", "off")
+    assert not [line for line in quiet.stderr.splitlines() if line.startswith("graded:")]
+
+
+def test_progress_bar_on_a_terminal_shows_rate_and_eta():
+    """On a terminal, is the progress a tqdm bar with count, elapsed<remaining time and rate?"""
+    import io
+
+    from grader.cli import Progress
+    from grader.results import SubmissionResult
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    stream = Terminal()
+    progress = Progress(3, stream=stream)
+    assert progress.mode == "bar"
+    for name in ("a.py", "b.py", "c.py"):
+        progress.step(SubmissionResult(name, name))
+    progress.close()
+    text = stream.getvalue()
+    assert "3/3" in text and "<00:00" in text and ("submission/s" in text or "s/submission" in text)
+
+
+def test_git_ignores_nbgrader_student_folders(tmp_path):
+    """Does git ignore what nbgrader writes in the course folder (submissions, autograded copies, feedback,
+    releases, the gradebook), so student data is not committed by accident?"""
+    import shutil
+
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    paths = ["submitted/alice/rnn_lstm/rnn_lstm.ipynb", "autograded/alice/rnn_lstm/rnn_lstm.ipynb",
+             "feedback/alice/rnn_lstm/rnn_lstm.html", "release/rnn_lstm/rnn_lstm.ipynb", "gradebook.db"]
+    proc = subprocess.run(["git", "check-ignore", "--no-index", *paths], cwd=ROOT, capture_output=True, text=True)
+    assert sorted(proc.stdout.split()) == sorted(paths)
+    kept = subprocess.run(["git", "check-ignore", "--no-index", "grader/report.py",
+                           "tests/fixtures/submissions/correct/loops.py"], cwd=ROOT, capture_output=True, text=True)
+    assert kept.stdout == ""
+
+
+def test_pip_install_brings_every_library_the_commands_import():
+    """Is every third-party library imported by the grader (outside the worker, which runs in the
+    student's environment) a dependency of `pip install .`, so no command fails for lack of it?"""
+    import ast
+    import importlib.metadata
+    import re
+    import tomllib
+
+    declared = {re.split(r"[<>=!~ \[;]", d, maxsplit=1)[0].lower().replace("_", "-")
+                for d in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]}
+    distributions = importlib.metadata.packages_distributions()
+    imported = set()
+    for path in (ROOT / "grader").rglob("*.py"):
+        if path.name == "worker.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = {m for m in imported if m not in sys.stdlib_module_names and m not in ("grader", "wire")}
+    optional = {"nbgrader", "traitlets"}  # nbgrader-sync: imported lazily, says "pip install nbgrader" if absent
+    needed = {distributions[m][0].lower().replace("_", "-") for m in third_party - optional}
+    assert {"matplotlib", "tqdm", "numpy"} <= needed
+    assert needed <= declared, needed - declared
