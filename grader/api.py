@@ -185,7 +185,8 @@ class Grader:
             return f"could not load the submission's definitions: {getattr(exc, 'message', exc)}"
         errors = reply.get("errors")
         if first and isinstance(errors, list):
-            result.messages += [m for m in map(load_message, errors[:20]) if m]
+            shown = [e for e in errors[:200] if isinstance(e, dict) and load_error_matters(e, sub)]
+            result.messages += [m for m in map(load_message, shown[:20]) if m]
         return None
 
     STOP_ON = ("not_implemented", "missing")  # statuses after which the other cases are not run
@@ -330,6 +331,17 @@ def quoted_name(message: str) -> str:
     """The name between the first pair of quotes ("No module named 'x'", "name 'x' is not defined")."""
     parts = str(message).split("'")
     return parts[1] if len(parts) > 2 else ""
+
+
+def load_error_matters(err: dict, sub: submission.Submission) -> bool:
+    """Is a statement that failed while loading worth a notice to the student? Only if it
+    can change the grade: it sets a name a graded function needs. A course module not
+    available here, a plotting library not installed, test data built by scratch code:
+    silent when no graded function uses what they would have set."""
+    try:
+        return sub.load_error_matters(str(err.get("label")), int(err.get("line")))
+    except (TypeError, ValueError, OverflowError, RecursionError):
+        return True
 
 
 # Characters kept of each string a worker sends (it is student-controlled: see results.clip).

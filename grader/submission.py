@@ -10,13 +10,16 @@ escapes are neutralised. Broken input never raises: it yields messages.
 from __future__ import annotations
 
 import ast
+import builtins
 import json
 import os
 import re
+import symtable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import GRADED_FUNCTIONS
+from .reference import activations
 
 MAX_FILE_BYTES = 20 << 20
 MAX_CELL_CHARS = 1 << 20
@@ -28,6 +31,9 @@ class Statement:
     label: str  # "cell 4" or the file name
     line: int  # first line within the cell/file
     source: str
+    binds: frozenset[str] = frozenset()  # the names it sets ("*" for a star import)
+    uses: frozenset[str] = frozenset()  # the global names it (its function bodies included) reads
+    aliases: frozenset[tuple[str, str]] = frozenset()  # (name, attribute) of removed numpy aliases it reads
 
     def to_wire(self) -> dict:
         return {"label": self.label, "line": self.line, "source": self.source}
@@ -42,6 +48,29 @@ class Submission:
     scratch_names: dict[str, str] = field(default_factory=dict)  # name -> where scratch code sets it
     messages: list[str] = field(default_factory=list)
     fatal: str | None = None  # why nothing at all could be read
+    graded_uses: set[str] = field(default_factory=set)  # what the graded functions need, helpers' needs included
+
+    def statement_at(self, label: str, line: int) -> Statement | None:
+        return next((s for s in self.statements if s.label == label and s.line == line), None)
+
+    def load_error_matters(self, label: str, line: int) -> bool:
+        """Can a statement that failed while loading change the grade? Only if it sets a name
+        a graded function needs (directly or through the submission's own helpers); a star
+        import, if a graded function needs a name nothing else in the submission sets."""
+        stmt = self.statement_at(label, line)
+        if stmt is None:
+            return True
+        if "*" in stmt.binds:
+            return bool(self.unresolved())
+        return bool(stmt.binds & self.graded_uses)
+
+    def unresolved(self) -> set[str]:
+        """Names graded functions need that no definition of the submission sets (nor the
+        course's rnn_utils, which the grader supplies, when it is star-imported)."""
+        bound = set().union(*(s.binds for s in self.statements)) if self.statements else set()
+        if any("*" in s.binds and _HELPERS_STAR.match(s.source) for s in self.statements):
+            bound |= HELPER_NAMES
+        return self.graded_uses - bound - set(dir(builtins))
 
 
 # ------------------------------------------------------------------ magics
@@ -109,6 +138,109 @@ def _defined_name(node: ast.stmt) -> str | None:
     if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
         return node.targets[0].id
     return None
+
+
+# ------------------------------------------------------------------ what a definition sets and reads
+
+# numpy 1.24 removed these aliases of Python's types (deprecated since 1.20); notebooks
+# of older courses use them. The worker gives them back (as numpy before 1.24 had them).
+# The course's rnn_utils module, which the grader supplies (grader/reference/activations.py).
+HELPER_NAMES = frozenset(n for n, v in vars(activations).items()
+                         if not n.startswith("_") and getattr(v, "__module__", None) == activations.__name__)
+_HELPERS_STAR = re.compile(r"\s*from\s+rnn_utils\s+import\s+\*")
+
+REMOVED_NUMPY_ALIASES = {"float": "float", "int": "int", "bool": "bool", "object": "object",
+                         "complex": "complex", "str": "str", "long": "int", "unicode": "str"}
+
+
+def _binds(node: ast.stmt) -> set[str]:
+    if isinstance(node, ast.Import):
+        return {(a.asname or a.name.split(".")[0]) for a in node.names}
+    if isinstance(node, ast.ImportFrom):
+        return {(a.asname or a.name) for a in node.names}  # "*" for a star import
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    return _assigned_names(node)
+
+
+def _global_reads(text: str) -> set[str]:
+    """Global names the statement reads, inside its functions, classes, lambdas and
+    comprehensions too (Python's own symbol tables say which names are global)."""
+    try:
+        top = symtable.symtable(text, "<statement>", "exec")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return set()
+    found, stack = set(), [top]
+    while stack:
+        table = stack.pop()
+        for sym in table.get_symbols():
+            if sym.is_referenced() and (sym.is_global() or table is top):
+                found.add(sym.get_name())
+        stack.extend(table.get_children())
+    return found
+
+
+def _alias_reads(node: ast.stmt) -> set[tuple[str, str]]:
+    try:
+        return {(n.value.id, n.attr) for n in ast.walk(node) if isinstance(n, ast.Attribute)
+                and n.attr in REMOVED_NUMPY_ALIASES and isinstance(n.value, ast.Name)}
+    except RecursionError:
+        return set()
+
+
+def _names(node: ast.stmt, text: str) -> tuple[frozenset, frozenset, frozenset]:
+    return frozenset(_binds(node)), frozenset(_global_reads(text)), frozenset(_alias_reads(node))
+
+
+def _graded_uses(sub: Submission) -> set[str]:
+    """The graded functions' names and every global name they need, following the
+    submission's own helpers (a graded function calling `gates()` needs what `gates` needs)."""
+    setters: dict[str, list[Statement]] = {}
+    for stmt in sub.statements:
+        for name in stmt.binds:
+            setters.setdefault(name, []).append(stmt)
+    used, todo = set(), [name for name in sub.functions]
+    while todo:
+        name = todo.pop()
+        if name in used:
+            continue
+        used.add(name)
+        for stmt in setters.get(name, ()):
+            todo.extend(stmt.uses - used)
+    return used
+
+
+def _numpy_names(sub: Submission) -> set[str]:
+    """Names the submission binds to the numpy module (`import numpy as np`)."""
+    names = set()
+    for stmt in sub.statements:
+        try:
+            tree = ast.parse(stmt.source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                names |= {(a.asname or a.name) for a in node.names if a.name == "numpy"}
+    return names
+
+
+def removed_aliases_note(sub: Submission) -> str | None:
+    """One line for a submission whose graded code uses np.float & co. (gone since numpy 1.24)."""
+    import warnings
+
+    import numpy
+
+    numpy_names = _numpy_names(sub)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numpy 2 warns about np.object and np.str while they are gone
+        used = sorted({attr for stmt in sub.statements if stmt.binds & sub.graded_uses
+                       for base, attr in stmt.aliases if base in numpy_names and not hasattr(numpy, attr)})
+    if not used:
+        return None
+    names = ", ".join(f"np.{a}" for a in used)
+    plain = ", ".join(dict.fromkeys(REMOVED_NUMPY_ALIASES[a] for a in used))
+    return (f"{names}: removed from numpy in version 1.24; graded as the older numpy of the course ran it "
+            f"(the Python type{'s' if len(used) > 1 else ''} {plain}); write {plain} instead")
 
 
 # ------------------------------------------------------------------ parsing code
@@ -188,7 +320,7 @@ def _add_code(sub: Submission, source: str, label: str) -> None:
         except RecursionError:  # a constant expression nested too deeply to inspect: scratch code
             definition = False
         if definition:
-            sub.statements.append(Statement(label, line, text))
+            sub.statements.append(Statement(label, line, text, *_names(node, text)))
             name = _defined_name(node)
             if name in GRADED_FUNCTIONS:
                 sub.functions[name] = label
@@ -271,6 +403,10 @@ def read(path: str | Path, name: str | None = None) -> Submission:
     if not sub.functions and sub.fatal is None:
         sub.messages.append("no graded function was found: define " + ", ".join(GRADED_FUNCTIONS)
                             + " at the top level of a code cell (or of the .py file)")
+    sub.graded_uses = _graded_uses(sub)
+    note = removed_aliases_note(sub)
+    if note:
+        sub.messages.append(note)
     return sub
 
 

@@ -198,6 +198,21 @@ def call(header, arrays):
             return
 
 
+def restore_numpy_aliases():
+    """np.float, np.int, ... (aliases of Python's types, removed in numpy 1.24) as older
+    numpy had them: notebooks of older courses are graded as their numpy ran them."""
+    import warnings
+
+    for name, value in {"float": float, "int": int, "bool": bool, "object": object, "complex": complex,
+                        "str": str, "long": int, "unicode": str}.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # numpy 2 warns about np.object and np.str while they are gone
+            try:
+                getattr(np, name)
+            except AttributeError:
+                setattr(np, name, value)
+
+
 def apply_limits():
     """Memory, CPU and file-size limits, soft = hard, set before any student code runs."""
     import resource
@@ -322,6 +337,7 @@ def main():
     Replies "ready" when it can fork (at start, and after each child has ended
     and been cleaned up), with the child's exit status."""
     apply_limits()
+    restore_numpy_aliases()
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)  # student code must not read the grader's requests
     make_undumpable()
