@@ -8,7 +8,8 @@
     python -m grader export-canvas DIR --assignment NAME [--roster FILE] [--match COLUMN] [--points N]
 
 Exit status: 0 when every submission got a result (zero scores included),
-2 for a usage error, 1 for an internal fault. Logs go to stderr.
+2 for a usage error, 1 for an internal fault, 130 when interrupted (Ctrl-C).
+Logs go to stderr.
 """
 from __future__ import annotations
 
@@ -40,6 +41,10 @@ per submission, DIR/<relative path>.html: every function's checks, diagnosis
 and score (never a hidden input), readable on a phone; it needs --out.
 Submissions whose result is already there (same file content) are skipped,
 so an interrupted batch resumes with the same command; --force regrades all.
+Ctrl-C stops a batch at once (exit status 130): every worker is killed, and
+grades.csv lists exactly the results written. grades.csv has a student column:
+nbgrader's <student> folder (submitted/<student>/<assignment>/...), else the
+file's name without its extension.
 
 Sandbox: 'auto' uses bubblewrap when it can run, else an unprivileged uid (as
 root) or a plain process with an audit hook; 'bwrap' insists on bubblewrap;
