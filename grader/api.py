@@ -549,7 +549,8 @@ class InterruptFlag:
     def __init__(self):
         self.raised = False
         self._previous = None
-        if threading.current_thread() is threading.main_thread():
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGINT) is not signal.SIG_IGN):  # ignored (nohup, &): stays so
             try:
                 self._previous = signal.signal(signal.SIGINT, self._handle)
             except (ValueError, OSError):  # not in the main interpreter
