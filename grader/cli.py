@@ -382,7 +382,7 @@ def run_sync(args) -> int:
         overrides = nbgrader_sync.parse_overrides(args.map)
         options = api.Options(timeout=args.timeout, jobs=args.jobs, sandbox=args.sandbox)
         root = args.course_dir or Path.cwd()
-        progress = Progress(0, enabled=False)
+        progress = Progress(0, mode="off")
         sync = nbgrader_sync.sync(args.assignment, root=root, students=args.student or None, options=options,
                                   overrides=overrides, dry_run=args.dry_run, annotate=not args.no_annotate,
                                   out=args.out, db_url=args.db, progress=progress.step)
