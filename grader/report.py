@@ -9,27 +9,21 @@ import csv
 import io
 import json
 import os
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .problems import DISPLAY_ORDER, TOTAL_POINTS
-from .results import SubmissionResult
+from .results import SubmissionResult, escape_controls
 from .submission import student_of
 
 LOW_ISOLATION_WARNING = "warning: graded without the bubblewrap sandbox ({})"
-
-# Characters a terminal acts on rather than shows: C0 and C1 controls (newline,
-# carriage return, ESC that starts ANSI sequences, ...), DEL, bidirectional
-# overrides and isolates, zero-width marks, line and paragraph separators.
-CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 def terminal_safe(text: str) -> str:
     """The text with every control character written as a visible escape (\\x1b, \\n,
     \\u202e): student-controlled text can neither move the cursor, recolour, nor forge a line."""
-    return CONTROL.sub(lambda m: ascii(m.group())[1:-1], str(text))
+    return escape_controls(str(text))
 
 
 def csv_safe(cell: str) -> str:

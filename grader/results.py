@@ -6,6 +6,7 @@ read these objects.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 
 ROUND = 4  # decimals kept in scores
@@ -21,9 +22,21 @@ FAIL_MARK = "✗"
 TEXT_BUDGET = 64_000  # characters of text in one submission's results, every field together
 CUT = "… [cut]"
 
+# Characters a terminal (or a plain-text feedback) acts on rather than shows: C0
+# and C1 controls (newline, carriage return, ESC that starts ANSI sequences, ...),
+# DEL, bidirectional overrides and isolates, zero-width marks, line and
+# paragraph separators.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def escape_controls(text: str) -> str:
+    """The text with every CONTROL character written as a visible escape (\\x1b, \\n, \\u202e)."""
+    return CONTROL.sub(lambda m: ascii(m.group())[1:-1], text)
+
 
 def clip(value, limit: int) -> str:
-    """A worker-sent value as text of at most `limit` characters (plus a cut mark).
+    """A worker-sent value as one line of text of at most `limit` characters (plus a cut mark),
+    its control characters escaped (so it cannot forge a line of feedback in any sink).
 
     Only strings and numbers are shown: another JSON value (a list, a dict, perhaps
     nested deeply) is named by its type, never converted whole."""
@@ -33,7 +46,8 @@ def clip(value, limit: int) -> str:
         text = str(value) if not isinstance(value, int) or abs(value) < 10 ** 30 else "<a large int>"
     else:
         text = f"<{type(value).__name__}>"
-    return text if len(text) <= limit else text[:limit] + CUT
+    shown = escape_controls(text[:limit])
+    return shown if len(text) <= limit and len(shown) <= limit else shown[:limit] + CUT
 
 
 def line(passed: bool, check: str, message: str) -> str:

@@ -311,6 +311,16 @@ def test_terminal_table_cannot_be_forged(kit):
     assert "0/10" in line and "failed" in line and "\\x1b[2K\\r" in line
 
 
+def test_worker_text_is_one_line_in_plain_text_feedback(kit):
+    """Is the same exception shown with its controls escaped in the JSON/Gradescope feedback too
+    (escaped where it enters the results), so it cannot forge a feedback line there either?"""
+    [result] = kit.grade_json(HOSTILE / "terminal-escapes.py")
+    kit.assert_only_hostile_loses(result, "rnn_cell_forward")
+    feedback = kit.function(result, "rnn_cell_forward")["feedback"]
+    assert feedback.count("\n") == 0 and "\x1b" not in feedback and "\u202e" not in feedback
+    assert "\\x1b[2K\\r" in feedback and "\\u202eTOTAL" in feedback
+
+
 def test_text_table_escapes_names_and_messages():
     """Are a file name and file messages with newlines and escapes kept on their own line each?"""
     result = SubmissionResult("a\nforged: 100 / 100\x1b[0m.py", "p", messages=["m\r\nnext"])
