@@ -450,9 +450,9 @@ def run_canvas(args) -> int:
     output = args.output or args.folder / "canvas.csv"
     report.write_atomic(output, export.text)
     for student in export.unmatched:
-        print(f"not in the roster (not written): {student}", file=sys.stderr)
+        print(f"not in the roster (not written): {report.terminal_safe(student)}", file=sys.stderr)
     for student in export.several:
-        print(f"several graded files, the best total written: {student}", file=sys.stderr)
+        print(f"several graded files, the best total written: {report.terminal_safe(student)}", file=sys.stderr)
     if export.ungraded:
         print(f"{len(export.ungraded)} students of the roster have no result (not written)", file=sys.stderr)
     print(output)
