@@ -220,6 +220,49 @@ def test_grading_process_memory_stays_bounded_under_attack(fixture):
     assert attacked["peak_mib"] - baseline["peak_mib"] < 64, (baseline, attacked)
 
 
+def test_the_deadline_is_checked_after_each_black_box_answer(monkeypatch, write):
+    """When ten black-box questions arrive in one burst and each answer takes 0.3 s, does the
+    1 s deadline end the call after the answer that crossed it (at most 5 answered), rather than
+    after all ten?"""
+    import time
+
+    from grader.api import Grader, Options
+
+    answered = []
+
+    class Slow:
+        def __init__(self, oracle):
+            self.oracle = oracle
+
+        def known(self, frame):
+            return None
+
+        def __call__(self, *args):
+            if self.oracle.problem.name == "rnn_forward":
+                time.sleep(0.3)
+                answered.append(1)
+            return self.oracle(*args)
+
+    real = Grader._oracle
+    monkeypatch.setattr(Grader, "_oracle", lambda self, problem, case: Slow(real(self, problem, case)))
+    source = replace_function(correct_source(), "rnn_forward", '''
+def rnn_forward(x, a0, parameters):
+    import os, sys, time
+    wire = sys.modules["wire"]
+    tree, arrays = wire.encode([x[:, :, 0], a0, parameters, {}])
+    frame = wire.pack({"op": "oracle", "function": "rnn_cell_forward", "args": tree}, arrays)
+    os.write(int(sys.argv[2]), frame * 10)  # ten questions at once
+    time.sleep(30)
+''')
+    grader = Grader(Options(timeout=1.0))
+    try:
+        result = grader.grade_file(write("burst.py", source))
+    finally:
+        grader.close()
+    assert "did not finish within 1 s" in result.function("rnn_forward").summary
+    assert 1 <= len(answered) <= 5, len(answered)
+
+
 def test_reply_limits_follow_the_expected_outputs(grader):
     """Is each function's limit on array bytes per frame 4x its largest case's arguments and outputs
     plus 1 MiB: above what any reply of the right form needs, far below the old 256 MiB?"""
