@@ -30,7 +30,10 @@ from .sandbox import WorkerFailure
 
 
 def call_limit(case: Case) -> int:
-    """Black-box calls allowed during one call on this case: T_x per step, twice, plus 2."""
+    """Black-box calls allowed during one call on this case: 2 T_x + 2. A sequence function
+    calls its cell once per step (T_x); twice per step (one call per output taken) and one
+    call before the loop (to learn a shape) are honest patterns too, and cost nothing:
+    every question is about this case anyway."""
     return 2 * case.shape.T_x + 2
 
 
