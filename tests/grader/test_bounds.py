@@ -157,6 +157,27 @@ def test_black_box_calls_end_the_call_beyond_the_cases_limit(grader):
         answer(oracle, frame)
 
 
+def test_honest_black_box_patterns_keep_full_marks(session_grader, write):
+    """Does a sequence function that calls its cell twice per step (once per output it takes),
+    by keyword, plus once before the loop, still get full marks?"""
+    source = replace_function(correct_source(), "rnn_forward", '''
+def rnn_forward(x, a0, parameters):
+    n_x, m, T_x = x.shape
+    n_y = rnn_cell_forward(x[:, :, 0], a0, parameters)[1].shape[0]  # a shape, from one extra call
+    n_a = a0.shape[0]
+    a, y_pred, caches = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), []
+    a_next = a0
+    for t in range(T_x):
+        yt = rnn_cell_forward(xt=x[:, :, t], a_prev=a_next, parameters=parameters)[1]
+        a_next, _, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)
+        a[:, :, t], y_pred[:, :, t] = a_next, yt
+        caches.append(cache)
+    return a, y_pred, (caches, x)
+''')
+    result = session_grader.grade_file(write("twice.py", source))
+    assert result.score == 100.0, result.function("rnn_forward").feedback
+
+
 # ------------------------------------------------------------------ the black box, attacked for real
 
 @pytest.mark.parametrize("fixture, function, words", [
