@@ -387,3 +387,14 @@ def test_pip_install_brings_every_library_the_commands_import():
     needed = {distributions[m][0].lower().replace("_", "-") for m in third_party - optional}
     assert {"matplotlib", "tqdm", "numpy"} <= needed
     assert needed <= declared, needed - declared
+
+
+def test_canvas_export_cells_cannot_become_spreadsheet_formulas():
+    """Is a student name or assignment starting with = + - @ written as text (a leading apostrophe)?"""
+    from grader import report
+
+    doc = {"score": 50.0, "tests": [], "extra_data": {"submission": "x.py", "student": "=HYPERLINK(\"http://x\")"}}
+    export = report.canvas_csv([doc], "+SUM(A1)")
+    rows = list(csv.reader(export.text.splitlines()))
+    assert rows[0][-1] == "'+SUM(A1)"
+    assert rows[2][0] == "'=HYPERLINK(\"http://x\")" and rows[2][-1] == "50"
