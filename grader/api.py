@@ -625,7 +625,8 @@ def _pool_grade(path: Path, name: str) -> SubmissionResult:
 
 def grade(paths: list[str | Path], options: Options | None = None, out: Path | None = None,
           progress: Callable[[SubmissionResult], None] | None = None) -> Report:
-    """Grade every submission found under paths (files, or folders searched for .ipynb/.py)."""
+    """Grade every submission found under paths (files, or folders searched for .ipynb/.py).
+    Ctrl-C stops at once and raises KeyboardInterrupt, nothing left running (Batch.run)."""
     started = time.monotonic()
     batch = Batch(submission.discover(paths), options, out=out,
                   forbidden=[str(Path(p).resolve()) for p in paths])

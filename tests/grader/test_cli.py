@@ -208,6 +208,7 @@ def test_ctrl_c_stops_the_batch_kills_every_worker_and_a_rerun_resumes(tmp_path,
     assert "Traceback" not in stderr and "interrupted" in stderr and "run the same command again" in stderr
     time.sleep(0.2)  # a killed sandbox's last processes are reaped by the kernel
     assert live_processes_mentioning(str(tmp_path)) == []
+    assert not list(tmp_path.glob("grader-worker-*"))  # the workers' private folder is removed too
 
     written = {p.name.removesuffix(".json") for p in out.glob("*.json")}
     assert 2 <= len(written) < len(names) and "s2-loop.py" not in written
