@@ -399,3 +399,30 @@ def test_canvas_export_cells_cannot_become_spreadsheet_formulas():
     rows = list(csv.reader(export.text.splitlines()))
     assert rows[0][-1] == "'+SUM(A1)"
     assert rows[2][0] == "'=HYPERLINK(\"http://x\")" and rows[2][-1] == "50"
+
+
+@pytest.mark.slow
+def test_a_batch_started_with_sigint_ignored_keeps_ignoring_it(tmp_path):
+    """Started with SIGINT ignored (as `nohup` or a background `&` job does), does a batch carry on
+    through a SIGINT and grade everything?"""
+    import signal
+    import time
+
+    batch = tmp_path / "submitted"
+    batch.mkdir()
+    for i in range(3):
+        (batch / f"s{i}.py").write_text((EXAMPLES / "correct.py").read_text() + f"\n# {i}\n")
+    (batch / "s3.py").write_text(HOSTILE_LOOP.read_text())  # holds its job for the 3 s timeout
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "grader", "grade", str(batch), "--out", str(out), "--jobs", "2",
+                             "--timeout", "3"],
+                            cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and not list(out.glob("*.json")):
+        time.sleep(0.01)
+    assert proc.poll() is None, "the batch ended before the signal could be sent"
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stderr
+    assert set(grades_rows(out)) == {f"s{i}.py" for i in range(4)}
