@@ -426,3 +426,12 @@ def test_a_batch_started_with_sigint_ignored_keeps_ignoring_it(tmp_path):
     _, stderr = proc.communicate(timeout=300)
     assert proc.returncode == 0, stderr
     assert set(grades_rows(out)) == {f"s{i}.py" for i in range(4)}
+
+
+def test_installed_script_names_itself():
+    """Does the `rnn-grader` script that `pip install` puts beside this Python say `usage: rnn-grader`?"""
+    script = Path(sys.executable).parent / "rnn-grader"
+    if not script.exists():
+        pytest.skip("the package is not installed in this environment (pip install -e .)")
+    proc = subprocess.run([str(script), "grade", "--help"], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert proc.returncode == 0 and proc.stdout.startswith("usage: rnn-grader grade ")
