@@ -81,6 +81,7 @@ class Grader:
         self.forbidden: list[str] = []  # folders the audit hook refuses (submissions, output)
         self._frames: dict[str, bytes] = {}
         self._reply_limits: dict[str, int] = {}
+        self._load: bytes | None = None  # the packed load request (the same for every child)
         self._requests: dict[str, tuple[list, list]] = {}  # per problem: its call request's values
         self._answers = Memo()  # (problem, oracle request) -> packed answer
         self._verdicts = Memo()  # (problem, its replies) -> FunctionResult
@@ -155,39 +156,64 @@ class Grader:
         return result
 
     def _grade(self, sub: submission.Submission, session: WorkerSession, result: SubmissionResult):
-        load_problem = None
-        if sub.fatal is None and sub.functions:
-            load_problem = self._start(sub, session, result, first=True)
+        """Each graded function in a fresh child of the warm zygote, which runs the
+        definitions itself and is killed (with all it started) before the next one:
+        nothing a function's run saw or left reaches the next function. The zygote
+        compiles the submission once. The next function's child is started while
+        this one's replies are scored."""
+        graded = []
         for problem in PROBLEMS:
+            if problem.name in sub.functions:
+                graded.append(problem)
+                continue
+            why = ("not graded: the file could not be read (see the message above)" if sub.fatal
+                   else f"not found: the submission has no top-level `def {problem.name}(...)`")
+            result.functions.append(evaluate(problem, self.cases[problem.name], [Outcome("missing", error=why)]))
+        failed = ""  # why loading failed (then every later function fails with it too)
+        launched = None  # the function whose child was started ahead
+        for i, problem in enumerate(graded):
             cases = self.cases[problem.name]
-            if problem.name not in sub.functions:
-                why = ("not graded: the file could not be read (see the message above)" if sub.fatal
-                       else f"not found: the submission has no top-level `def {problem.name}(...)`")
-                result.functions.append(evaluate(problem, cases, [Outcome("missing", error=why)]))
+            if not failed and launched is not problem:
+                failed = self._launch(sub, problem, session)
+            if not failed:
+                failed = self._loaded(sub, session, result, first=i == 0)
+            if failed:
+                result.functions.append(evaluate(problem, cases, [Outcome("failure", error=failed)]))
                 continue
-            if load_problem is None and not session.running:
-                load_problem = self._start(sub, session, result, first=False)
-            if load_problem:
-                result.functions.append(evaluate(problem, cases, [Outcome("failure", error=load_problem)]))
-                continue
-            result.functions.append(self._run(problem, cases, sub, session))
+            after = graded[i + 1] if i + 1 < len(graded) else None
 
-    def _start(self, sub, session, result, first: bool) -> str | None:
-        """Start a worker and load the definitions; return why it failed, or None."""
-        header = {"op": "load", "helpers": HELPERS_SOURCE,
-                  "statements": [s.to_wire() for s in sub.statements],
-                  "audit": self.launcher.audit(self.forbidden)}
+            def then(after=after):
+                nonlocal failed, launched
+                if after is not None:
+                    failed, launched = self._launch(sub, after, session), after
+
+            result.functions.append(self._run(problem, cases, sub, session, then))
+
+    def _launch(self, sub, problem: Problem, session: WorkerSession) -> str:
+        """Fork a fresh worker child and send it the load and call requests (their
+        replies are read by _loaded and _run); return why it failed, or ""."""
+        if self._load is None:
+            self._load = wire.pack({"op": "load", "audit": self.launcher.audit(self.forbidden)})
         try:
-            session.begin()
-            reply, _ = session.request(header, timeout=max(self.options.timeout, 5.0))
+            session.begin(sub, lambda: {"op": "prepare", "helpers": HELPERS_SOURCE,
+                                        "statements": [s.to_wire() for s in sub.statements]})
+            session.send(self._load + self._call_frame(problem))
         except (WorkerFailure, OSError) as exc:
             session.close()
             return f"could not load the submission's definitions: {getattr(exc, 'message', exc)}"
+        return ""
+
+    def _loaded(self, sub, session: WorkerSession, result, first: bool) -> str:
+        """The load's reply (its errors are reported once); why loading failed, or ""."""
+        try:
+            reply, _ = session.request(None, timeout=max(self.options.timeout, 5.0))
+        except WorkerFailure as exc:
+            return f"could not load the submission's definitions: {exc.message}"
         errors = reply.get("errors")
         if first and isinstance(errors, list):
             shown = [e for e in errors[:200] if isinstance(e, dict) and load_error_matters(e, sub)]
             result.messages += [m for m in map(load_message, shown[:20]) if m]
-        return None
+        return ""
 
     STOP_ON = ("not_implemented", "missing")  # statuses after which the other cases are not run
 
@@ -209,11 +235,13 @@ class Grader:
             self._requests[problem.name] = (arrays, wire.containers(values))
         return frame
 
-    def _run(self, problem: Problem, cases: list[Case], sub, session: WorkerSession) -> FunctionResult:
-        """Call the function on every case (the per-call deadline restarts with each
-        case) and score it. Replies equal, byte for byte, to ones already scored in
-        this batch get the same result without being decoded and checked again."""
-        frame = self._call_frame(problem)
+    def _run(self, problem: Problem, cases: list[Case], sub, session: WorkerSession,
+             then: Callable[[], None] | None = None) -> FunctionResult:
+        """Read the replies of the function's calls on every case (the per-call deadline
+        restarts with each case), end its process, run `then` (the next function's
+        start), and score the replies. Replies equal, byte for byte, to ones already
+        scored in this batch get the same result without being decoded and checked again."""
+        frame = None  # the call request went with the load (see _launch)
         replies, failure = [], None
         for case in cases:
             try:
@@ -225,12 +253,15 @@ class Grader:
                 break
             frame = None
             if reply.get("case") != case.index:
-                session.close()
+                session.finish()
                 failure = Outcome("failure", error="the worker's replies went out of order")
                 break
             replies.append((reply, data, session.last_reply))
             if reply.get("status") in self.STOP_ON:
                 break
+        session.finish()  # the function's process and all it started are killed
+        if then is not None:
+            then()
         key = None
         if failure is None and len(replies) == len(cases) and all(r.get("status") == "ok" for r, _, _ in replies):
             key = (problem.name, *(raw for _, _, raw in replies))  # "ok" replies: nothing else counts

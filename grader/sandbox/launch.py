@@ -1,22 +1,27 @@
 """How a worker is started: isolation level, limits, command line.
 
 Levels, strongest first:
-  bwrap    bubblewrap: no network, read-only system, only the Python runtime and
-           the worker visible, private /tmp emptied after every submission, own
-           PID namespace whose PID 1 is the worker's zygote (so it can kill
-           everything a submission left running), unprivileged uid, no
+  bwrap    bubblewrap: no network, read-only root with only the system folders,
+           the Python runtime and the worker visible, private size-capped /tmp
+           and /dev/shm emptied after every graded function, own PID and IPC
+           namespaces whose PID 1 is the worker's zygote (so it can kill
+           everything a function left running), an unprivileged uid of its own
+           (reserved for this sandbox when the grader runs as root, else uid
+           65534 in a user namespace) with a process limit that binds, no
            capabilities, dies with the grader.
-  uid      (root without bubblewrap) a process under the unprivileged uid 65534,
-           plus the worker's audit hook.
+  uid      (root without bubblewrap) a process under an unprivileged uid
+           reserved for this worker, plus the worker's audit hook.
   process  a plain child process with resource limits and the worker's audit
            hook (which refuses sockets, subprocesses, signals, the grader
            package and files outside the runtime): defence in depth only.
 """
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import sysconfig
@@ -29,10 +34,17 @@ import grader
 WORKER_FILES = ("worker.py", "wire.py")
 INSIDE = "/opt/grader-worker"  # where the worker's two files appear inside bubblewrap
 NOBODY = 65534
+# Unprivileged uids with no account, one per sandbox when the grader runs as
+# root: UID_BASE + 64 * (grading process id) + n. A uid of its own gives each
+# sandbox its own process count (RLIMIT_NPROC is counted per uid): a fork bomb
+# in one job cannot stop another job's worker from forking.
+UID_BASE = 1 << 30
+_uid_serial = itertools.count()
+SCRATCH = ("/tmp", "/dev/shm")  # the only writable places inside bubblewrap
 
 LEVEL_DESCRIPTIONS = {
     "bwrap": "bubblewrap sandbox (no network, no access to the grader or other submissions)",
-    "uid": "no OS sandbox: unprivileged process (uid 65534) with an audit hook",
+    "uid": "no OS sandbox: unprivileged process (a uid of its own) with an audit hook",
     "process": "no OS sandbox: plain process with an audit hook; student code runs with your "
                "user's rights and could read your files or reach the network",
 }
@@ -52,19 +64,24 @@ class Limits:
     cpu: int = 120  # seconds of CPU time per worker process
     file_size: int = 64 << 20  # bytes per file written
     output: int = 64 << 10  # bytes of printed output kept per submission
+    processes: int = 32  # processes and threads of the sandbox's uid (where it has one of its own)
+    tmp: int = 128 << 20  # bytes of /tmp inside bubblewrap
+    shm: int = 16 << 20  # bytes of /dev/shm inside bubblewrap
 
-    def environment(self) -> str:
-        return f"RLIMIT_AS={self.memory},RLIMIT_CPU={self.cpu},RLIMIT_FSIZE={self.file_size}"
+    def environment(self, own_uid: bool = False) -> str:
+        text = f"RLIMIT_AS={self.memory},RLIMIT_CPU={self.cpu},RLIMIT_FSIZE={self.file_size},RLIMIT_MSGQUEUE=0"
+        if own_uid:  # counted per uid: only where the uid is the sandbox's own
+            text += f",RLIMIT_NPROC={self.processes}"
+        return text
 
 
 @dataclass
 class Started:
-    """A worker process just started, and the grader's ends of its pipes."""
+    """A worker process just started, and the grader's ends of its channels."""
 
     process: subprocess.Popen
-    request_w: int  # requests to the worker
-    reply_r: int  # its replies
-    output_r: int  # its stdout and stderr
+    control: socket.socket  # to and from the zygote (nothing else holds the other end)
+    output_r: int  # its stdout and stderr (and its children's)
 
     def kill(self) -> None:
         """Kill it and its process group (the sandbox and all it started), and reap it."""
@@ -79,11 +96,11 @@ class Started:
         self.process.wait()
 
     def close_pipes(self) -> None:
-        for fd in (self.request_w, self.reply_r, self.output_r):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        self.control.close()
+        try:
+            os.close(self.output_r)
+        except OSError:
+            pass
 
     def close(self) -> None:
         """Kill it unused and close the pipes (once: a reaped pid may be reused)."""
@@ -145,9 +162,11 @@ def _runtime_paths() -> list[str]:
 class Launcher:
     """Builds the command that starts one worker at a given level."""
 
-    def __init__(self, level: str, limits: Limits):
+    def __init__(self, level: str, limits: Limits, note: str = ""):
         self.level = level
         self.limits = limits
+        self.note = note  # why a stronger level was not used, if it was tried
+        self.as_root = os.geteuid() == 0 if hasattr(os, "geteuid") else False
         self._stage = tempfile.mkdtemp(prefix="grader-worker-")
         os.chmod(self._stage, 0o755)
         package = Path(grader.__file__).parent
@@ -158,13 +177,20 @@ class Launcher:
 
     @property
     def description(self) -> str:
-        return LEVEL_DESCRIPTIONS[self.level]
+        text = LEVEL_DESCRIPTIONS[self.level]
+        return f"{text} ({self.note})" if self.note else text
 
     def close(self) -> None:
         shutil.rmtree(self._stage, ignore_errors=True)
 
-    def environment(self) -> dict[str, str]:
-        return {
+    def user(self) -> int | None:
+        """The unprivileged uid (= gid) a new worker runs as, when it gets one of its own."""
+        if self.level == "uid" or (self.level == "bwrap" and self.as_root):
+            return UID_BASE + (os.getpid() % (1 << 22)) * 64 + next(_uid_serial) % 64
+        return None
+
+    def environment(self, uid: int | None = None) -> dict[str, str]:
+        env = {
             "PATH": "/usr/local/bin:/usr/bin:/bin",
             "HOME": "/tmp",
             "LANG": "C.UTF-8",
@@ -176,8 +202,15 @@ class Launcher:
             "MKL_NUM_THREADS": "1",
             "MPLBACKEND": "Agg",  # no display in a worker
             "MPLCONFIGDIR": "/tmp/matplotlib",
-            "GRADER_WORKER_LIMITS": self.limits.environment(),
+            "GRADER_WORKER_LIMITS": self.limits.environment(
+                own_uid=self.level == "uid" or self.level == "bwrap"),
+            "GRADER_WORKER_CONTAINED": {"bwrap": "pidns", "uid": "uid"}.get(self.level, ""),
         }
+        if self.level == "bwrap":
+            env["GRADER_WORKER_SCRATCH"] = ":".join(SCRATCH)
+            if uid is not None:
+                env["GRADER_WORKER_USER"] = f"{uid}:{uid}"  # the worker drops to it first thing
+        return env
 
     def audit(self, forbidden: list[str]) -> dict | None:
         """What the worker's audit hook allows (none under bubblewrap, which needs none)."""
@@ -187,41 +220,104 @@ class Launcher:
                                       "/usr/lib", "/usr/share/zoneinfo"]
         return {"allowed": allowed, "forbidden": [self.package_dir] + list(forbidden)}
 
-    def command(self, request_fd: int, reply_fd: int) -> list[str]:
+    def command(self, control_fd: int, uid: int | None = None, seccomp_fd: int | None = None) -> list[str]:
         python = [sys.executable, "-s", "-E"]
         if self.level != "bwrap":
-            return python + [os.path.join(self._stage, "worker.py"), str(request_fd), str(reply_fd)]
-        return bwrap_prefix(self._stage, self.package_dir, self.environment()) + python + [
-            f"{INSIDE}/worker.py", str(request_fd), str(reply_fd)]
+            return python + [os.path.join(self._stage, "worker.py"), str(control_fd)]
+        return bwrap_prefix(self._stage, self.package_dir, self.environment(uid), self.limits,
+                            privileged=uid is not None, seccomp_fd=seccomp_fd) + python + [
+            f"{INSIDE}/worker.py", str(control_fd)]
+
+    def seccomp_pipe(self) -> int | None:
+        """A pipe's read end holding the seccomp filter for bubblewrap (None where there is none)."""
+        program = seccomp_program() if self.level == "bwrap" else None
+        if program is None:
+            return None
+        read, write = os.pipe()
+        os.write(write, program)  # a few dozen bytes: the pipe holds them
+        os.close(write)
+        return read
 
     def start(self) -> Started:
         """Start a worker process (it boots on its own: nothing is waited for here)."""
-        req_r, req_w = os.pipe()
-        rep_r, rep_w = os.pipe()
+        grader_end, worker_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         out_r, out_w = os.pipe()
+        uid = self.user()
+        seccomp = self.seccomp_pipe()
+        passed = (worker_end.fileno(),) + ((seccomp,) if seccomp is not None else ())
         try:
             process = subprocess.Popen(
-                self.command(req_r, rep_w), stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w,
-                pass_fds=(req_r, rep_w), start_new_session=True, **self.popen_options())
+                self.command(worker_end.fileno(), uid, seccomp), stdin=subprocess.DEVNULL, stdout=out_w,
+                stderr=out_w, pass_fds=passed, start_new_session=True, **self.popen_options(uid))
         except BaseException:
-            for fd in (req_w, rep_r, out_r):
-                os.close(fd)
+            grader_end.close()
+            os.close(out_r)
             raise
         finally:
-            for fd in (req_r, rep_w, out_w):
-                os.close(fd)
-        return Started(process, req_w, rep_r, out_r)
+            worker_end.close()
+            os.close(out_w)
+            if seccomp is not None:
+                os.close(seccomp)
+        return Started(process, grader_end, out_r)
 
-    def popen_options(self) -> dict:
-        options = {"env": self.environment(), "cwd": self._stage if self.level != "bwrap" else "/"}
+    def popen_options(self, uid: int | None = None) -> dict:
+        options = {"env": self.environment(uid), "cwd": self._stage if self.level != "bwrap" else "/"}
         if self.level == "uid":
-            options.update(user=NOBODY, group=NOBODY, extra_groups=[])
+            options.update(user=uid, group=uid, extra_groups=[])
         return options
 
 
-def bwrap_prefix(stage: str, package_dir: str, env: dict[str, str]) -> list[str]:
-    cmd = ["bwrap", "--unshare-all", "--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY),
+# System calls refused inside bubblewrap (EPERM): the kernel keyrings, which
+# outlive processes (a key added by one graded function could be read by the
+# next). Numbers per architecture; elsewhere no filter is installed.
+SECCOMP_ARCHES = {  # machine: (AUDIT_ARCH_*, add_key, request_key, keyctl)
+    "x86_64": (0xC000003E, 248, 249, 250),
+    "aarch64": (0xC00000B7, 217, 218, 219),
+}
+
+
+def seccomp_program() -> bytes | None:
+    """A classic BPF seccomp filter (struct sock_filter[]) for bubblewrap's --seccomp,
+    or None on an architecture not listed above."""
+    import platform
+    import struct
+
+    arch = SECCOMP_ARCHES.get(platform.machine())
+    if arch is None:
+        return None
+    audit_arch, *refused = arch
+    allow, deny = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
+    ld, jeq, jge, ret = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, BPF_JMP|JEQ|K, BPF_JMP|JGE|K, BPF_RET|K
+    n = len(refused)
+    # 0: arch; 1: other arch -> deny; 2: nr; 3: x32 ABI -> deny; 4..: refused -> deny; allow; deny
+    to_deny = lambda at: 4 + n + 1 - at - 1  # noqa: E731 - jump offset from instruction `at` to deny
+    program = [(ld, 0, 0, 4), (jeq, 0, to_deny(1), audit_arch), (ld, 0, 0, 0), (jge, to_deny(3), 0, 0x40000000)]
+    program += [(jeq, to_deny(4 + i), 0, nr) for i, nr in enumerate(refused)]
+    program += [(ret, 0, 0, allow), (ret, 0, 0, deny)]
+    return b"".join(struct.pack("<HBBI", *instruction) for instruction in program)
+
+
+def bwrap_prefix(stage: str, package_dir: str, env: dict[str, str], limits: Limits,
+                 privileged: bool, seccomp_fd: int | None = None) -> list[str]:
+    """The bubblewrap command line before the worker's.
+
+    privileged (the grader runs as root): no user namespace, so that the uid the
+    worker drops to is a real unprivileged host uid, bound by RLIMIT_NPROC; it
+    keeps CAP_SETUID and CAP_SETGID only until it drops them with uid 0. Else a
+    user namespace maps uid 65534 to the grader's own (unprivileged) uid.
+
+    Order matters: the private /tmp is mounted first, so that a runtime living
+    under /tmp (a virtualenv) is bound on top of it and stays visible; the root
+    is made read-only last."""
+    cmd = ["bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
            "--die-with-parent", "--new-session", "--as-pid-1", "--cap-drop", "ALL"]
+    if seccomp_fd is not None:
+        cmd += ["--seccomp", str(seccomp_fd)]
+    if privileged:
+        cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        cmd += ["--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY)]
+    cmd += ["--perms", "1777", "--size", str(limits.tmp), "--tmpfs", "/tmp"]
     for top in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64"):
         if os.path.islink(top):
             cmd += ["--symlink", os.readlink(top), top]
@@ -230,6 +326,15 @@ def bwrap_prefix(stage: str, package_dir: str, env: dict[str, str]) -> list[str]
     for f in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime"):
         cmd += ["--ro-bind-try", f, f]
     runtime = _runtime_paths()
+    made: set[str] = set()
+    for p in runtime + [INSIDE]:
+        # folders bubblewrap creates on the way to a bound one would be private (0700):
+        # create them readable, so that the unprivileged uid reaches the runtime
+        for parent in reversed(Path(p).parents):
+            folder = str(parent)
+            if folder not in made and folder not in ("/", "/tmp", "/usr") and not folder.startswith("/usr/"):
+                made.add(folder)
+                cmd += ["--perms", "0755", "--dir", folder]
     for p in runtime:
         if not p.startswith("/usr/"):
             cmd += ["--ro-bind", p, p]
@@ -238,38 +343,92 @@ def bwrap_prefix(stage: str, package_dir: str, env: dict[str, str]) -> list[str]
         if package_dir.startswith(p.rstrip("/") + "/"):
             cmd += ["--tmpfs", package_dir]
             break
-    cmd += ["--ro-bind", stage, INSIDE, "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-            "--chdir", "/tmp", "--clearenv"]
+    cmd += ["--ro-bind", stage, INSIDE, "--proc", "/proc", "--dev", "/dev",
+            "--perms", "1777", "--size", str(limits.shm), "--tmpfs", "/dev/shm",
+            "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/tmp", "--clearenv"]
     for key, value in env.items():
         cmd += ["--setenv", key, value]
     return cmd + ["--"]
 
 
-def _works(launcher: Launcher) -> bool:
-    """Start a worker at this level once, with a trivial command, and see it run."""
-    cmd = launcher.command(0, 1)[:-3] + ["-S", "-c", "pass"]  # cheap: no site, no numpy
+def _probe(launcher: Launcher) -> str | None:
+    """Start a worker's sandbox at this level once, with a trivial command (and
+    the uid drop the worker will do): None if it runs, else why not (its stderr)."""
+    uid = launcher.user()
+    code = "pass"
+    if launcher.level == "bwrap" and uid is not None:
+        code = f"import os; os.setgroups([]); os.setgid({uid}); os.setuid({uid})"
+    seccomp = launcher.seccomp_pipe()
+    cmd = launcher.command(0, uid, seccomp)[:-2] + ["-S", "-c", code]  # cheap: no site, no numpy
     try:
-        return subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, timeout=30,
-                              **launcher.popen_options()).returncode == 0
-    except (OSError, subprocess.SubprocessError):
-        return False
+        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              timeout=30, pass_fds=(seccomp,) if seccomp is not None else (),
+                              **launcher.popen_options(uid))
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    finally:
+        if seccomp is not None:
+            os.close(seccomp)
+    if proc.returncode == 0:
+        return None
+    text = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+    return (text[-1] if text else f"exit status {proc.returncode}")[:300]
+
+
+def _works(launcher: Launcher) -> bool:
+    return _probe(launcher) is None
+
+
+def platform_problem() -> str | None:
+    """Why the worker cannot run on this system at all (it forks and sets resource limits), or None."""
+    missing = [name for name, present in (("os.fork", hasattr(os, "fork")),
+                                          ("the resource module", _has_module("resource")),
+                                          ("fcntl", _has_module("fcntl"))) if not present]
+    if not missing:
+        return None
+    return (f"the grader's worker needs a POSIX system (Linux or macOS): {', '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} not available on {sys.platform}. On Windows, run the "
+            f"grader under WSL (wsl --install, then install Python, numpy and bubblewrap in it)")
+
+
+def _has_module(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+def _system() -> str:
+    """The operating system, as sys.platform names it (one place, for the launcher's decision)."""
+    return sys.platform
 
 
 def make_launcher(choice: str, limits: Limits) -> Launcher:
     """choice: 'auto' (strongest that runs), 'bwrap' (or fail), 'none' (plain process)."""
+    problem = platform_problem()
+    if problem:
+        raise SandboxUnavailable(problem)
     if choice == "none":
         return Launcher("process", limits)
     candidates = ["bwrap"] if choice == "bwrap" else ["bwrap", "uid", "process"]
+    notes = []
     for level in candidates:
         if level == "bwrap" and shutil.which("bwrap") is None:
+            system = _system()
+            notes.append("bubblewrap is not installed" if system.startswith("linux") else
+                         f"bubblewrap runs on Linux only, not on {system}")
             continue
         if level == "uid" and os.geteuid() != 0:
             continue
-        launcher = Launcher(level, limits)
-        if level == "process" or _works(launcher):
+        launcher = Launcher(level, limits, note="; ".join(notes))
+        why = None if level == "process" else _probe(launcher)
+        if why is None:
             return launcher
         launcher.close()
+        notes.append(f"{'bubblewrap' if level == 'bwrap' else 'an unprivileged uid'} failed: {why}")
+    if notes and "Linux only" in notes[0]:
+        raise SandboxUnavailable(
+            f"{notes[0]}: grade with --sandbox auto (a plain process, with a warning) or use a Linux machine")
     raise SandboxUnavailable(
-        "bubblewrap cannot run here: install it (Debian: apt-get install bubblewrap) and make sure "
-        "user namespaces are allowed, or choose --sandbox auto / --sandbox none")
+        f"bubblewrap cannot run here ({'; '.join(notes)}). Install it (Debian: apt-get install bubblewrap); "
+        "unprivileged, it needs user namespaces (sysctl kernel.unprivileged_userns_clone=1 or "
+        "user.max_user_namespaces > 0); or choose --sandbox auto / --sandbox none")

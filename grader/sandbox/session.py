@@ -1,28 +1,38 @@
-"""Talk to a worker: a warm zygote that forks one fresh child per submission.
+"""Talk to a worker: a warm zygote that forks one fresh child per graded function.
 
-    session.begin()      start the zygote if needed (sandboxed, numpy imported), fork a child
+    session.begin(...)   start the zygote if needed (sandboxed, numpy imported), give it the
+                         submission to compile, fork a child
+    session.send(frame)  queue requests for the child (pipelined)
     session.request(...) send a frame to the child, wait for its reply under a deadline
-    session.finish()     end the child; the zygote kills what it left and reports "ready"
+    session.finish()     have the zygote kill the child and all it started
 
-Everything the worker sends is parsed by `grader.wire` (plain data only). If
-the child hangs, dies or breaks the protocol, the whole sandbox is killed and
-a new one is started for what comes next: nothing of a failed child survives.
-The student's printed output arrives on a separate pipe; the first
-`Limits.output` bytes are kept and the rest is counted and dropped, so a flood
-of output cannot fill memory or block the worker.
+The zygote is reached on a control socket that no child holds; each child gets
+two fresh pipes (passed to the zygote over that socket), which die with it.
+Everything a child sends is parsed by `grader.wire` (plain data only). If a
+child hangs, dies or breaks the protocol, the zygote kills it and what it
+started; only if the zygote itself stops answering is the whole sandbox killed
+and a new one started for what comes next. The student's printed output
+arrives on a separate pipe; the first `Limits.output` bytes are kept and the
+rest is counted and dropped, so a flood of output cannot fill memory or block
+the worker.
 """
 from __future__ import annotations
 
-import fcntl
 import os
 import selectors
 import signal
+import socket
 import subprocess
 import time
 from typing import Protocol
 
 from .. import wire
 from .launch import Launcher, Started
+
+try:
+    from fcntl import F_SETPIPE_SZ, fcntl
+except ImportError:  # not Linux: pipes keep their default size
+    F_SETPIPE_SZ = fcntl = None
 
 
 class OracleHandler(Protocol):
@@ -47,7 +57,7 @@ class WorkerFailure(Exception):
 
     def __init__(self, kind: str, message: str):
         super().__init__(message)
-        self.kind = kind  # "timeout", "exit", "protocol", "start"
+        self.kind = kind  # "timeout", "exit", "protocol", "start" ("closed": internal, becomes "exit")
         self.message = message
 
 
@@ -66,17 +76,27 @@ def describe_exit(code: int | None) -> str:
 
 
 class WorkerSession:
-    """One zygote and its current child. Not thread-safe: one per grading thread."""
+    """One zygote and its current child. Not thread-safe: one per grading thread.
+
+    Control frames are handled in order: every "kill" the grader sends is
+    answered by one "ready" ("killed", or "idle" if the child had already
+    exited, which the zygote reported first with "exited"), so an "exited" that
+    arrives while a kill is unanswered is the previous child's. That lets the
+    grader end one child and fork the next without waiting in between."""
 
     def __init__(self, launcher: Launcher):
         self.launcher = launcher
         self.limits = launcher.limits
         self.process: subprocess.Popen | None = None
-        self.zygote_ready = False
         self.in_child = False
         self.output = bytearray()  # first bytes the current submission printed
         self.output_total = 0  # bytes it printed in all
-        self._pending = b""  # bytes to send before the next request (the fork)
+        self.children = 0  # children forked by this session's zygotes (one per graded function)
+        self._child_fds: tuple[int, int] | None = None  # the current child's request (w) and reply (r) pipes
+        self._booted = False  # the zygote said "start"
+        self._unanswered = 0  # kills sent and not yet answered
+        self._ended_status: int | None = None  # how a child being killed had ended by itself
+        self._prepared = None  # the submission the zygote has compiled (see begin)
 
     # -------------------------------------------------------------- lifecycle
     def spawn(self, started: Started | None = None) -> None:
@@ -84,20 +104,19 @@ class WorkerSession:
         or adopt one `started` already by this session's launcher."""
         self.close()
         self._started = started = started or self.launcher.start()
-        self.process, self._req_w, self._rep_r, self._out_r = (
-            started.process, started.request_w, started.reply_r, started.output_r)
-        for fd in (self._req_w, self._rep_r, self._out_r):
-            os.set_blocking(fd, False)
-            try:  # larger pipes: fewer partial writes and wake-ups for big frames
-                fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
-            except OSError:
-                pass
-        self._buffer = b""
+        self.process, self._control, self._out_r = started.process, started.control, started.output_r
+        os.set_blocking(self._out_r, False)
+        _enlarge(self._out_r)
+        self._control.settimeout(FINISH_TIMEOUT)  # a zygote that stops reading cannot block the grader
+        self._control_buffer = b""
+        self._pending = b""  # bytes for the current child not written yet
         self.last_reply = b""  # the raw frame of the last reply returned by request()
         self._selector = selectors.DefaultSelector()
-        self._selector.register(self._rep_r, selectors.EVENT_READ, "reply")
+        self._selector.register(self._control, selectors.EVENT_READ, "control")
         self._selector.register(self._out_r, selectors.EVENT_READ, "output")
-        self.zygote_ready = False
+        self._booted = False
+        self._unanswered = 0
+        self._prepared = None  # the submission this zygote has compiled
 
     @property
     def alive(self) -> bool:
@@ -108,37 +127,81 @@ class WorkerSession:
         """A child is ready for this submission's requests."""
         return self.alive and self.in_child
 
-    def begin(self) -> None:
-        """Make a fresh child for a submission (restarting the sandbox if needed)."""
+    def begin(self, submission: object = None, prepare=None) -> None:
+        """Fork a fresh child from the zygote (restarting the sandbox if needed). The
+        previous child's end is not waited for: the zygote handles frames in order.
+
+        `submission` (any object standing for it) and `prepare()` (its "prepare"
+        frame's header): the zygote is given the submission first unless it has it."""
+        self.finish()
         if not self.alive:
             self.spawn()
-        if not self.zygote_ready:
-            self._exchange(b"", None, START_TIMEOUT, expect_ready=True, what="the worker did not start")
-            self.zygote_ready = True
-        self._pending = wire.pack({"op": "fork"})
-        self.zygote_ready = False
+        if prepare is not None and self._prepared is not submission:
+            try:
+                self._control.sendall(wire.pack(prepare()))
+            except OSError:
+                self.close()
+                raise WorkerFailure("start", "the worker stopped answering") from None
+            self._prepared = submission
+        if not self._booted:
+            self._await_control(START_TIMEOUT, lambda: self._booted, "the worker did not start")
+        request_r, request_w = os.pipe()
+        reply_r, reply_w = os.pipe()
+        try:
+            socket.send_fds(self._control, [wire.pack({"op": "fork"})], [request_r, reply_w])
+        except OSError:
+            for fd in (request_w, reply_r):
+                os.close(fd)
+            self.close()
+            raise WorkerFailure("start", "the worker stopped answering") from None
+        finally:
+            os.close(request_r)
+            os.close(reply_w)
+        for fd in (request_w, reply_r):
+            os.set_blocking(fd, False)
+            _enlarge(fd)
+        self._child_fds = (request_w, reply_r)
+        self._req_w, self._rep_r = request_w, reply_r
+        self._buffer = b""
+        self._pending = b""
+        self._child_exit = None  # (status,) once the zygote has reported that it exited
+        self._selector.register(reply_r, selectors.EVENT_READ, "reply")
         self.in_child = True
+        self.children += 1
+
+    def send(self, frame: bytes) -> None:
+        """Queue requests for the current child: written now as far as the pipe takes
+        them, the rest with the next request()."""
+        pending = memoryview(self._pending + frame)
+        try:
+            pending = self._write_some(pending)
+        except WorkerFailure:
+            pass  # the next request() finds out how it ended
+        self._pending = bytes(pending)
 
     def reset_output(self) -> None:
         self.output.clear()
         self.output_total = 0
 
-    def finish(self) -> None:
-        """End the current child and wait until the zygote has cleaned up after it."""
-        if self.alive and self.in_child:
+    def finish(self, wait: bool = False) -> None:
+        """Have the zygote kill the current child and everything it started; with
+        `wait`, wait until it has cleaned up after it."""
+        if self.in_child and self.alive:
+            self._close_child()
+            self._send_kill()
+        self._close_child()
+        if wait and self.alive and self._unanswered:
             try:
-                self._exchange(wire.pack({"op": "end"}), None, FINISH_TIMEOUT, expect_ready=True,
-                               what="the worker did not end")
-                self.zygote_ready = True
+                self._await_control(FINISH_TIMEOUT, lambda: not self._unanswered, "the worker did not end")
             except WorkerFailure:
                 pass  # closed: the next begin() starts a new sandbox
-        self.in_child = False
         self._drain_output()
 
     def close(self) -> None:
         """Kill the whole sandbox (zygote, child and anything they started)."""
-        self.in_child = False
-        self.zygote_ready = False
+        self._close_child()
+        self._booted = False
+        self._unanswered = 0
         if self.process is None:
             return
         self._started.kill()
@@ -147,18 +210,131 @@ class WorkerSession:
         self._started.close_pipes()
         self.process = None
 
+    def _close_child(self) -> None:
+        self.in_child = False
+        self._pending = b""
+        if self._child_fds is None:
+            return
+        request_w, reply_r = self._child_fds
+        self._child_fds = None
+        for fd in (request_w, reply_r):
+            try:
+                self._selector.unregister(fd)
+            except (KeyError, ValueError):
+                pass
+        for fd in (request_w, reply_r):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    def _send_kill(self) -> bool:
+        try:
+            self._control.sendall(wire.pack({"op": "kill"}))
+        except OSError:
+            self.close()
+            return False
+        self._unanswered += 1
+        return True
+
+    def _end_child(self) -> int | None:
+        """Kill the current child through the zygote and wait until it is done; the
+        status of a child that had ended by itself, else None."""
+        self._close_child()  # its pipes: a dead child's reply pipe would wake every select
+        self._ended_status = None
+        if not self._send_kill():
+            return None
+        try:
+            self._await_control(FINISH_TIMEOUT, lambda: not self._unanswered, "the worker did not end")
+        except WorkerFailure:
+            return None  # closed: the next begin() starts a new sandbox
+        return self._ended_status
+
+    def _handle_control(self, header: dict) -> int | None | bool:
+        """Take one frame of the zygote into account. Returns False, or the exit
+        status (an int, or None) of the current child if it reports its end."""
+        if header.get("op") != "ready":
+            self.close()
+            raise WorkerFailure("protocol", "the worker's zygote broke the protocol")
+        reason, status = header.get("reason"), header.get("child_status")
+        if not isinstance(status, int) or isinstance(status, bool):
+            status = None
+        if reason == "start" and not self._booted:
+            self._booted = True
+            return False
+        if reason in ("killed", "idle") and self._unanswered > 0:
+            self._unanswered -= 1
+            if status is not None and status != -signal.SIGKILL:
+                self._ended_status = status  # it was ending by itself when the kill came
+            return False
+        if reason == "exited" and self._unanswered > 0:  # the previous child, before its kill's answer
+            self._ended_status = status
+            return False
+        if reason == "exited" and self.in_child:
+            self._child_exit = (status,)  # what it wrote before is still read (see _exchange)
+            return status
+        self.close()
+        raise WorkerFailure("protocol", "the worker's zygote broke the protocol")
+
+    def _await_control(self, limit: float, done, what: str) -> None:
+        """Handle the zygote's frames until done() holds (the sandbox is closed on failure)."""
+        deadline = time.monotonic() + limit
+        try:
+            while True:
+                for header in self._control_frames():
+                    self._handle_control(header)
+                if done():
+                    return
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise WorkerFailure("timeout", what)
+                for key, _ in self._selector.select(remaining):
+                    if key.data == "output":
+                        self._drain_output()
+                    elif key.data == "control":
+                        self._read_control()
+        except WorkerFailure:
+            self.close()
+            raise
+
+    def _read_control(self) -> None:
+        try:
+            chunk = self._control.recv(READ_SIZE)
+        except (BlockingIOError, socket.timeout):
+            return
+        except OSError:
+            chunk = b""
+        if not chunk:
+            raise WorkerFailure("exit", describe_exit(self.process.wait()))
+        self._control_buffer += chunk
+
+    def _control_frames(self):
+        while True:
+            try:
+                size = wire.frame_size(self._control_buffer)
+            except wire.WireError as exc:
+                raise WorkerFailure("protocol", f"the worker's zygote sent malformed data ({exc})") from None
+            if size is None or len(self._control_buffer) < size:
+                return
+            frame, self._control_buffer = self._control_buffer[:size], self._control_buffer[size:]
+            try:
+                yield wire.unpack(frame)[0]
+            except wire.WireError as exc:
+                raise WorkerFailure("protocol", f"the worker's zygote sent malformed data ({exc})") from None
+
     # -------------------------------------------------------------- requests
     def request(self, header: dict | None, arrays: list = (), on_oracle: OracleHandler | None = None,
                 timeout: float | None = None, frame: bytes | None = None,
                 max_payload: int = wire.REPLY_PAYLOAD) -> tuple[dict, list]:
         """Send one request (a header and arrays, or a packed frame; nothing if both
-        are None) and return the child's next reply (header, arrays), or raise WorkerFailure.
+        are None) to the current child and return its next reply (header, arrays),
+        or raise WorkerFailure (the child has then been ended).
 
         While waiting, oracle requests from the child are answered with
         `on_oracle`. The deadline covers the whole exchange, oracle answers
         included. Every frame from the child is refused (WorkerFailure) beyond
         wire.REPLY_HEADER bytes of JSON, `max_payload` bytes of arrays or
-        wire.REPLY_ARRAYS arrays. On failure the sandbox is closed.
+        wire.REPLY_ARRAYS arrays.
         """
         if not self.running:
             raise WorkerFailure("exit", "the worker is not running")
@@ -167,14 +343,24 @@ class WorkerSession:
             frame = b"" if header is None else wire.pack(header, list(arrays))
         self._max_payload = max_payload
         try:
-            return self._exchange(frame, on_oracle, limit, expect_ready=False,
-                                  what=f"it did not finish within {limit:g} s")
+            return self._exchange(frame, on_oracle, limit, what=f"it did not finish within {limit:g} s")
+        except WorkerFailure as exc:
+            if self.in_child:  # the child is still there: the zygote kills it (and all it started)
+                reported = self._child_exit
+                status = self._end_child()
+                if status is None and reported is not None:
+                    status = reported[0]
+                if exc.kind == "closed":
+                    exc = WorkerFailure("exit", describe_exit(status) if status is not None
+                                        else "it closed its channel to the grader")
+            self._close_child()
+            raise exc from None
         finally:
             self._max_payload = wire.REPLY_PAYLOAD
 
     _max_payload = wire.REPLY_PAYLOAD  # bytes of arrays accepted in one frame from the child, now
 
-    def _exchange(self, frame: bytes, on_oracle, limit: float, expect_ready: bool, what: str):
+    def _exchange(self, frame: bytes, on_oracle, limit: float, what: str):
         deadline = time.monotonic() + limit
         pending = memoryview(self._pending + frame)
         self._pending = b""
@@ -198,40 +384,43 @@ class WorkerSession:
                         self._drain_output()
                     elif key.data == "request":
                         pending = self._write_some(pending)
+                    elif key.data == "control":  # the zygote may report the child's end
+                        self._read_control()
+                        for header in self._control_frames():
+                            self._handle_control(header)
                     else:
                         chunk = self._read(self._rep_r)
-                        if chunk == b"":
-                            raise WorkerFailure("exit", describe_exit(self.process.wait()))
+                        if chunk == b"":  # every copy of its reply pipe closed: it probably exited
+                            raise WorkerFailure("closed", "it closed its channel to the grader")
                         self._buffer += chunk or b""
+                if self._child_exit is not None:  # it exited: what it wrote before is all there is
+                    while True:
+                        chunk = self._read(self._rep_r)
+                        if not chunk:
+                            break
+                        self._buffer += chunk
                 if self._buffer:  # frames may have arrived together: handle every complete one
                     for raw in self._frames():
                         answer = on_oracle.known(raw) if on_oracle is not None else None
                         if answer is None:
                             reply = self._unpack(raw)
-                            op = reply[0].get("op")
-                            if op == "ready":
-                                if expect_ready:
-                                    return reply
-                                status = reply[0].get("child_status")
-                                raise WorkerFailure("exit", describe_exit(status if isinstance(status, int) else None))
-                            if expect_ready:
-                                raise WorkerFailure("protocol", "it sent data after its submission ended")
-                            if op != "oracle" or on_oracle is None:
+                            if reply[0].get("op") != "oracle" or on_oracle is None:
                                 self.last_reply = raw  # its bytes: equal bytes, equal reply
                                 return reply
                             answer = on_oracle(raw, *reply)
                             if time.monotonic() > deadline:  # the deadline covers black-box work too
                                 raise WorkerFailure("timeout", what)
                         pending = memoryview(bytes(pending) + answer)
-        except WorkerFailure:
-            self.close()
-            raise
+                if self._child_exit is not None:
+                    raise WorkerFailure("exit", describe_exit(self._child_exit[0]))
         finally:
-            if writing and self.process is not None:
-                try:
-                    selector.unregister(self._req_w)
-                except (KeyError, ValueError):
-                    pass
+            if self._child_fds is not None:
+                self._pending = bytes(pending)  # requests sent ahead (pipelined), still to be written
+                if writing:
+                    try:
+                        selector.unregister(self._req_w)
+                    except (KeyError, ValueError):
+                        pass
 
     def _write_some(self, pending: memoryview) -> memoryview:
         """Write what the request pipe takes without blocking; return the rest."""
@@ -240,7 +429,9 @@ class WorkerSession:
         except BlockingIOError:
             sent = 0
         except BrokenPipeError:
-            raise WorkerFailure("exit", describe_exit(self.process.wait())) from None
+            if getattr(self, "_child_exit", None) is not None:
+                raise WorkerFailure("exit", describe_exit(self._child_exit[0])) from None
+            raise WorkerFailure("closed", "it closed its channel to the grader") from None
         return pending[sent:]
 
     def _complete_frame(self) -> bool:
@@ -290,3 +481,12 @@ class WorkerSession:
             room = self.limits.output - len(self.output)
             if room > 0:
                 self.output += chunk[:room]
+
+
+def _enlarge(fd: int) -> None:
+    """Larger pipes: fewer partial writes and wake-ups for big frames (Linux)."""
+    if fcntl is not None:
+        try:
+            fcntl(fd, F_SETPIPE_SZ, 1 << 20)
+        except OSError:
+            pass
