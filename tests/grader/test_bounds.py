@@ -219,7 +219,7 @@ def test_a_forged_load_reply_is_no_internal_error(kit, tmp_path):
 class Forge:
     import os as _os, sys as _sys
     _wire = _sys.modules["wire"]
-    _wire.send(int(_sys.argv[2]), {"errors": ["not a dict", 7, {"type": ["x"] * 3, "message": {"a": 1}}]})
+    _wire.send(_sys.modules["__main__"].REPLY_FD, {"errors": ["not a dict", 7, {"type": ["x"] * 3, "message": {"a": 1}}]})
 '''
     path = tmp_path / "forged-load.py"
     path.write_text(source)

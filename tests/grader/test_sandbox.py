@@ -331,19 +331,27 @@ def test_early_started_worker_unused_by_parallel_jobs_is_killed(kit, tmp_path):
     assert not os.path.exists(early.launcher._stage)
 
 
-def test_parallel_grading_processes_share_the_batch_sandbox(kit, tmp_path):
+def test_parallel_grading_processes_share_the_batch_sandbox(kit, tmp_path, monkeypatch):
     """Do the grading processes of a --jobs 2 batch reuse the batch's sandbox choice and worker
-    files (forked, no second trial run), and are those files removed at the end?"""
-    import glob
-    import tempfile
+    files (forked, no second trial run), and are those files removed at the end?
 
+    Worker folders are counted where they are made (the grading processes are forked, so they
+    record theirs too), not by listing /tmp, which other programs share."""
     from grader.api import Batch, Options
+    from grader.sandbox import launch
 
-    pattern = os.path.join(tempfile.gettempdir(), "grader-worker-*")
-    before = set(glob.glob(pattern))
+    made = tmp_path / "made"
+    real_mkdtemp = launch.tempfile.mkdtemp
+
+    def mkdtemp(*args, **kwargs):
+        folder = real_mkdtemp(*args, **kwargs)
+        with open(made, "a") as f:
+            f.write(f"{os.getpid()} {folder}\n")
+        return folder
+
+    monkeypatch.setattr(launch.tempfile, "mkdtemp", mkdtemp)
     batch = Batch([(kit.CORRECT, f"{i}.py") for i in range(4)], Options(timeout=5.0, jobs=2))
-    during = []
-    results = batch.run(lambda _: during.append(set(glob.glob(pattern)) - before))
+    results = batch.run()
     assert [r.score for r in results] == [100.0] * 4
-    assert all(folders == {batch.grader.launcher._stage} for folders in during), during
+    assert made.read_text().split() == [str(os.getpid()), batch.grader.launcher._stage]
     assert not os.path.exists(batch.grader.launcher._stage)
