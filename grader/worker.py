@@ -412,6 +412,7 @@ def start_child(control, request_fd, reply_fd):
         if not CONTAINED:
             os.setpgid(0, 0)  # a group of its own, so that the zygote can kill what it starts
         reader, REPLY_FD = Reader(request_fd), reply_fd
+        sys.argv[1:] = [str(request_fd), str(reply_fd)]  # a child's own channels, where a worker had them
         serve()
     except BaseException:  # noqa: BLE001 - the protocol broke: end this child
         code = 70

@@ -272,7 +272,7 @@ def rnn_forward(x, a0, parameters):
     wire = sys.modules["wire"]
     tree, arrays = wire.encode([x[:, :, 0], a0, parameters, {}])
     frame = wire.pack({"op": "oracle", "function": "rnn_cell_forward", "args": tree}, arrays)
-    os.write(int(sys.argv[2]), frame * 10)  # ten questions at once
+    os.write(sys.modules["__main__"].REPLY_FD, frame * 10)  # ten questions at once
     time.sleep(30)
 ''')
     grader = Grader(Options(timeout=1.0))
