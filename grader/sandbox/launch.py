@@ -309,8 +309,12 @@ def bwrap_prefix(stage: str, package_dir: str, env: dict[str, str], limits: Limi
     Order matters: the private /tmp is mounted first, so that a runtime living
     under /tmp (a virtualenv) is bound on top of it and stays visible; the root
     is made read-only last."""
+    # No --new-session: the zygote stays in bubblewrap's process group, which the grader kills as
+    # a whole (a uid change clears the zygote's parent-death signal, and bubblewrap, without
+    # capabilities, could not send it to another uid anyway). The group is a session of its
+    # own with no terminal (Popen's start_new_session), so TIOCSTI has nothing to reach.
     cmd = ["bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
-           "--die-with-parent", "--new-session", "--as-pid-1", "--cap-drop", "ALL"]
+           "--die-with-parent", "--as-pid-1", "--cap-drop", "ALL"]
     if seccomp_fd is not None:
         cmd += ["--seccomp", str(seccomp_fd)]
     if privileged:
