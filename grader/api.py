@@ -20,15 +20,15 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from . import reference, report, submission, wire
+from . import reference, report, secret, submission, wire
 from .blackbox import Oracle
 from .checks import Outcome, diagnose, evaluate
-from .problems import DEFAULT_SEED, DISPLAY_ORDER, PROBLEMS, Case, Problem, hidden_cases
+from .problems import DISPLAY_ORDER, PROBLEMS, Case, Problem, hidden_cases
 from .results import FunctionResult, SubmissionResult, clip
 from .sandbox import Launcher, Limits, WorkerFailure, WorkerSession, make_launcher
 from .sandbox.launch import EarlyStart
@@ -44,7 +44,18 @@ class Options:
     memory: int = 2 << 30  # bytes of address space per worker
     jobs: int | None = None  # parallel submissions (default: CPU count)
     sandbox: str = "auto"  # "auto", "bwrap" or "none"
-    seed: int = DEFAULT_SEED
+    # Where the hidden cases come from: a fixed seed (tests, benchmarks: public cases), else the
+    # deployment's secret (bytes), else the one secret.find() finds (grader/secret.py).
+    seed: int | None = None
+    secret: bytes | None = field(default=None, repr=False)
+
+    def case_key(self) -> int | bytes:
+        """The key the hidden cases are drawn from (and results are signed with)."""
+        if self.seed is not None:
+            return int(self.seed)
+        if self.secret is None:
+            self.secret = secret.find().key
+        return self.secret
 
 
 @dataclass
@@ -77,7 +88,7 @@ class Grader:
         self._lock = threading.Lock()
         if prestart:
             self.prestart(1)  # the worker boots (imports numpy) while the cases are computed
-        self.cases: dict[str, list[Case]] = {p.name: hidden_cases(p, self.options.seed) for p in PROBLEMS}
+        self.cases: dict[str, list[Case]] = {p.name: hidden_cases(p, self.options.case_key()) for p in PROBLEMS}
         self.forbidden: list[str] = []  # folders the audit hook refuses (submissions, output)
         self._frames: dict[str, bytes] = {}
         self._reply_limits: dict[str, int] = {}
@@ -427,6 +438,8 @@ class Batch:
         self.level = self.grader.launcher.level
         self.description = self.grader.launcher.description
         self.digests = {name: file_digest(path) for path, name in files}
+        self.key = self.options.case_key()
+        self.stems = report.output_names([name for _, name in files])  # name -> its path under out
         self.previous: dict[str, dict] = {}  # results.json documents of submissions graded before (resumed)
         self.rows: dict[str, list[str]] = {}  # grades.csv, a line per submission graded
         self.done: dict[str, SubmissionResult] = {}
@@ -440,17 +453,30 @@ class Batch:
                     self.rows[name] = report.csv_row(doc)
                     self.done[name] = SubmissionResult.from_dict(doc["extra_data"]["details"])
 
+    def output_name(self, name: str) -> str:
+        """Where this submission's outputs go, relative to out (report.output_names)."""
+        return self.stems[name]
+
     def _previous(self, name: str) -> dict | None:
-        """A finished result for this exact file content and seed, or None."""
+        """A result this grader wrote for this submission, this exact file content and this
+        secret (or seed), or None. Only a document whose signature verifies is trusted: one
+        planted, edited, or written under another secret is graded again."""
         try:
-            doc = json.loads(report.result_path(self.out, name).read_text(encoding="utf-8"))
+            path = report.result_path(self.out, self.stems[name])
+            if path.is_symlink() or not path.is_file() or path.stat().st_size > self.MAX_RESULT_BYTES:
+                return None
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            if not secret.verify(doc, self.key):
+                return None
             extra = doc["extra_data"]
-            if extra["sha256"] == self.digests[name] and extra["seed"] == self.options.seed:
+            if extra["sha256"] == self.digests[name] and extra["submission"] == name:
                 SubmissionResult.from_dict(extra["details"])
                 return doc
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             pass
         return None
+
+    MAX_RESULT_BYTES = 8 << 20  # a result document larger than this was not written by this grader
 
     def run(self, progress: Callable[[SubmissionResult], None] | None = None) -> list[SubmissionResult]:
         """Grade what is not done yet; return one result per file, in order.
@@ -561,7 +587,8 @@ class Batch:
         doc = report.gradescope(result, self.digests.get(result.name, ""), self.options.seed)
         self.rows[result.name] = report.csv_row(doc)  # the document itself is not kept: memory stays small
         if self.out is not None:
-            report.write_atomic(report.result_path(self.out, result.name), json.dumps(doc, indent=2))
+            secret.sign(doc, self.key)
+            report.write_atomic(report.result_path(self.out, self.stems[result.name]), json.dumps(doc, indent=2))
             if time.monotonic() - self._csv_written >= self.CSV_EVERY:
                 self._write_csv()
 

@@ -3,34 +3,42 @@
 `build(out_zip)` writes the zip Gradescope expects (its "Autograder
 Specifications"): at the root `setup.sh` (run once when the image is built:
 apt-get installs bubblewrap and Python, pip installs the grader from the
-bundled `grader-src/`) and `run_autograder` (run per submission). Gradescope
-unzips the bundle into /autograder/source and copies run_autograder to
-/autograder/run_autograder.
+bundled `grader-src/`), `run_autograder` (run per submission) and
+`grader-secret.key`, the secret this bundle's hidden cases come from (a new
+one per bundle unless one is given: a bundle built again gets new cases).
+Gradescope unzips the bundle into /autograder/source and copies
+run_autograder to /autograder/run_autograder. Students never see the source
+folder (nor, under the sandbox, any file outside it).
 
-`run_autograder` grades every .ipynb/.py of the upload (the course's own
-modules, checkpoints and hidden folders skipped) with `python -m grader grade
-SUBMISSION --format gradescope`, then `python -m grader.bundle finish` writes
-RESULTS/results.json:
-  - one graded file: its results; several (a notebook and a stray copy, a .py
-    beside it): each function's best score over the files, its feedback taken
-    from that file and the file named in it; none: score 0 and a message
-    saying what to upload.
-  - what students see (every test is `visible`, so Gradescope shows them their
-    total; a hidden test would hide it): per function the score and the
-    feedback lines (which outputs are wrong and how, the known-mistake hint),
-    with each hidden case's description (`[case 2: n_x=4, ...]`) replaced by
-    `[hidden case 2]`. The unabridged feedback is printed to stdout (instructors
-    only: `stdout_visibility` is `hidden`) and kept in `extra_data`.
+One upload is graded as exactly one file (`choose`), by this rule:
+  1. a file named rnn_lstm.ipynb (the one nearest the top of the upload; two
+     at the same depth: none is chosen);
+  2. else the only gradable file (.ipynb or .py; the course's own modules,
+     checkpoints and hidden folders are not gradable);
+  3. else none: score 0, and a message listing what was found and saying
+     what to upload.
+`run_autograder` grades the chosen file with `python -m grader grade FILE
+--format gradescope --secret SECRET`, then `python -m grader.bundle finish`
+writes RESULTS/results.json. What students see (every test is `visible`, so
+Gradescope shows them their total; a hidden test would hide it): per
+function the score and the feedback lines (which outputs are wrong and how,
+the known-mistake hint), with each hidden case's description (`[case 2:
+n_x=4, ...]`) replaced by `[hidden case 2]`. The unabridged feedback is
+printed to stdout (instructors only: `stdout_visibility` is `hidden`) and
+kept in `extra_data`.
 Paths are overridable for tests and other hosts: AUTOGRADER_ROOT (default
 /autograder), AUTOGRADER_SUBMISSION, AUTOGRADER_RESULTS, AUTOGRADER_PYTHON
-(default python3); AUTOGRADER_TIMEOUT (seconds per call, default 10).
+(default python3), AUTOGRADER_SECRET (default SOURCE/grader-secret.key);
+AUTOGRADER_TIMEOUT (seconds per call, default 10).
 """
 from __future__ import annotations
 
 import argparse
 import io
 import json
+import os
 import re
+import secrets
 import stat
 import sys
 import zipfile
@@ -40,6 +48,9 @@ from pathlib import Path
 DISTRIBUTION = "rnn-course-grader"
 PACKAGE_DIR = Path(__file__).resolve().parent
 CASE_TAG = re.compile(r"\s*\[case (\d+): [^\]]*\]")
+EXPECTED_NOTEBOOK = "rnn_lstm.ipynb"
+SECRET_NAME = "grader-secret.key"
+NOT_CHOSEN = 3  # exit status of `choose` when no file can be graded
 
 SETUP_SH = """\
 #!/usr/bin/env bash
@@ -52,27 +63,38 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends bubblewrap python3 python3-pip
 # PIP_BREAK_SYSTEM_PACKAGES: newer Ubuntu images mark the system Python as externally managed
 PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --no-cache-dir "$SOURCE/grader-src"
+# the secret the hidden cases come from: readable by root only
+chmod 600 "$SOURCE/grader-secret.key"
 """
 
 RUN_AUTOGRADER = """\
 #!/usr/bin/env bash
 # Gradescope runs this per submission: grade /autograder/submission into /autograder/results/results.json.
-# Paths are overridable (tests): AUTOGRADER_ROOT, AUTOGRADER_SUBMISSION, AUTOGRADER_RESULTS, AUTOGRADER_PYTHON.
+# Paths are overridable (tests): AUTOGRADER_ROOT, AUTOGRADER_SUBMISSION, AUTOGRADER_RESULTS, AUTOGRADER_PYTHON,
+# AUTOGRADER_SECRET.
 set -uo pipefail
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 SUBMISSION="${AUTOGRADER_SUBMISSION:-$ROOT/submission}"
 RESULTS="${AUTOGRADER_RESULTS:-$ROOT/results}"
 PYTHON="${AUTOGRADER_PYTHON:-python3}"
 TIMEOUT="${AUTOGRADER_TIMEOUT:-10}"
+SECRET="${AUTOGRADER_SECRET:-$ROOT/source/grader-secret.key}"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$RESULTS"
-"$PYTHON" -m grader grade "$SUBMISSION" --format gradescope --jobs 1 --timeout "$TIMEOUT" \\
-    >"$WORK/graded.json" 2>"$WORK/stderr.txt"
+chmod 600 "$SECRET" 2>/dev/null
+# exactly one file of the upload is graded (the rule: python -m grader.bundle choose --help)
+"$PYTHON" -m grader.bundle choose "$SUBMISSION" >"$WORK/chosen.txt" 2>"$WORK/choose.txt"
 status=$?
+cp "$WORK/choose.txt" "$WORK/stderr.txt"
+if [ "$status" -eq 0 ]; then
+    "$PYTHON" -m grader grade "$(cat "$WORK/chosen.txt")" --format gradescope --jobs 1 --timeout "$TIMEOUT" \\
+        --secret "$SECRET" >"$WORK/graded.json" 2>"$WORK/stderr.txt"
+    status=$?
+fi
 cat "$WORK/stderr.txt" >&2
 exec "$PYTHON" -m grader.bundle finish --status "$status" --graded "$WORK/graded.json" \\
-    --stderr "$WORK/stderr.txt" --results "$RESULTS/results.json"
+    --stderr "$WORK/stderr.txt" --chosen "$WORK/choose.txt" --results "$RESULTS/results.json"
 """
 
 
@@ -101,8 +123,11 @@ def source_files() -> list[tuple[Path, str]]:
     return out
 
 
-def build(out_zip: Path) -> list[str]:
-    """Write the Gradescope autograder zip; return the names it holds."""
+def build(out_zip: Path, key: bytes | None = None) -> list[str]:
+    """Write the Gradescope autograder zip with this secret (default: a new one); return the names it holds."""
+    from .secret import SIZE
+
+    key = key if key is not None else secrets.token_bytes(SIZE)
     out_zip = Path(out_zip)
     out_zip.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
@@ -112,12 +137,17 @@ def build(out_zip: Path) -> list[str]:
             info.external_attr = (stat.S_IFREG | 0o755) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, text)
+        info = zipfile.ZipInfo(SECRET_NAME, date_time=(2026, 1, 1, 0, 0, 0))
+        info.external_attr = (stat.S_IFREG | 0o600) << 16
+        z.writestr(info, key.hex() + "\n")
         z.writestr("grader-src/pyproject.toml", pyproject_text())
         for f, name in source_files():
             z.write(f, name)
         names = z.namelist()
     tmp = out_zip.with_name("." + out_zip.name + ".tmp")
-    tmp.write_bytes(buffer.getvalue())
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # it holds the secret
+    with os.fdopen(fd, "wb") as f:
+        f.write(buffer.getvalue())
     tmp.replace(out_zip)
     return names
 
@@ -129,28 +159,39 @@ def student_text(text: str) -> str:
     return CASE_TAG.sub(lambda m: f" [hidden case {m.group(1)}]", text)
 
 
-def merge(documents: list[dict]) -> dict:
-    """One results.json from the documents of several files: per function, the best score."""
-    if len(documents) == 1:
-        return documents[0]
-    names = [d["extra_data"]["submission"] for d in documents]
-    best: dict[str, tuple[dict, str]] = {}
-    for doc, name in zip(documents, names):
-        for test in doc["tests"]:
-            if test["name"] not in best or test["score"] > best[test["name"]][0]["score"]:
-                best[test["name"]] = (test, name)
-    tests = []
-    for test, name in best.values():
-        test = dict(test, output=f"(from {name})\n{test['output']}")
-        tests.append(test)
-    score = round(sum(t["score"] for t in tests), 4)
-    header = [f"Score: {score:g} / {sum(t['max_score'] for t in tests):g}",
-              f"Your upload has {len(documents)} gradable files ({', '.join(names)}): each function's "
-              f"score is its best over them (the file is named in its feedback). Upload only your "
-              f"notebook to avoid surprises."]
-    return {"score": score, "execution_time": round(sum(d["execution_time"] for d in documents), 3),
-            "output": "\n".join(header), "visibility": "visible", "stdout_visibility": "hidden",
-            "tests": tests, "extra_data": {"merged": [d["extra_data"] for d in documents]}}
+def choose(folder: Path) -> tuple[Path | None, str]:
+    """(the one file of an upload to grade, or None; what was decided, in words). See the module's rule."""
+    from .submission import discover
+
+    folder = Path(folder)
+    found = discover([folder]) if folder.is_dir() else []
+    names = [name for _, name in found]
+    listed = listed_of(names)
+    expected = [(path, name) for path, name in found if path.name == EXPECTED_NOTEBOOK]
+    if expected:
+        depth = min(name.count("/") for _, name in expected)
+        top = [(path, name) for path, name in expected if name.count("/") == depth]
+        if len(top) == 1:
+            path, name = top[0]
+            others = [n for n in names if n != name]
+            return path, f"graded {listed_of([name])}" + (f" (not graded: {listed_of(others)})" if others else "")
+        return None, (f"your upload has {len(top)} files named {EXPECTED_NOTEBOOK} "
+                      f"({listed_of([n for _, n in top])}), so none was graded: upload one {EXPECTED_NOTEBOOK} "
+                      f"and submit again.")
+    if len(found) == 1:
+        return found[0][0], f"graded {listed} (the only notebook or Python file of the upload)"
+    if not found:
+        return None, (f"no notebook (.ipynb) or Python file (.py) was found in your upload: "
+                      f"upload your completed {EXPECTED_NOTEBOOK} and submit again.")
+    return None, (f"your upload has {len(found)} gradable files ({listed}) and none is named "
+                  f"{EXPECTED_NOTEBOOK}, so none was graded (one upload is graded as one file): upload only "
+                  f"your completed {EXPECTED_NOTEBOOK} and submit again.")
+
+
+def listed_of(names: list[str]) -> str:
+    """Up to 20 file names (each cut at 100 characters, on one line) and how many more."""
+    shown = [repr(n)[1:-1][:100] for n in names[:20]]
+    return ", ".join(shown) + (f" and {len(names) - 20} more" if len(names) > 20 else "")
 
 
 def for_students(doc: dict) -> dict:
@@ -169,8 +210,12 @@ def failure(message: str) -> dict:
                        "output": "not graded: " + message, "visibility": "visible"} for n in DISPLAY_ORDER]}
 
 
-def finish(status: int, graded: str, stderr: str) -> tuple[dict, str]:
-    """(results.json document, text for the instructor's stdout) from `grade`'s exit status and outputs."""
+def finish(status: int, graded: str, stderr: str, chosen: str = "") -> tuple[dict, str]:
+    """(results.json document, text for the instructor's stdout) from `grade`'s exit status and outputs
+    (status NOT_CHOSEN: `choose` found no file to grade, and stderr says why)."""
+    if status == NOT_CHOSEN:
+        message = stderr.strip().splitlines()[-1][:4000] if stderr.strip() else "nothing in your upload could be graded"
+        return failure(message), stderr
     if status == 2 and "no .ipynb or .py submission" in stderr:
         doc = failure("no notebook (.ipynb) or Python file (.py) was found in your upload: "
                       "upload your completed rnn_lstm.ipynb and submit again.")
@@ -183,8 +228,12 @@ def finish(status: int, graded: str, stderr: str) -> tuple[dict, str]:
         doc = failure("the autograder could not grade this upload (an internal error, not a problem with "
                       "your code as far as it can tell); please tell your instructor.")
         return doc, f"grade exited with status {status}\n{stderr}"
-    documents = parsed if isinstance(parsed, list) else [parsed]
-    full = merge(documents)
+    if not isinstance(parsed, dict):
+        doc = failure("the autograder could not grade this upload (an internal error); please tell your instructor.")
+        return doc, f"expected one result document from grade, got {type(parsed).__name__}\n{stderr}"
+    full = parsed
+    if chosen:
+        full = dict(full, output=full["output"] + "\n" + chosen)
     instructor = [full["output"]] + [f"--- {t['name']}: {t['score']:g}/{t['max_score']:g}\n{t['output']}"
                                      for t in full["tests"]]
     if status == 1:
@@ -201,14 +250,33 @@ def main(argv: list[str] | None = None) -> int:
     fin.add_argument("--graded", type=Path, required=True, help="its stdout (--format gradescope)")
     fin.add_argument("--stderr", type=Path, required=True, help="its stderr")
     fin.add_argument("--results", type=Path, required=True, help="where to write results.json")
+    fin.add_argument("--chosen", type=Path, default=None, help="the output of `choose` (what was graded, and why)")
+    pick = sub.add_parser("choose", help="print the one file of an upload to grade (exit 3 and say why if none)",
+                          description="One upload is graded as exactly one file: the " + EXPECTED_NOTEBOOK +
+                                      " nearest the top, else the only .ipynb/.py file, else none (exit 3).")
+    pick.add_argument("folder", type=Path, help="the upload (e.g. /autograder/submission)")
     args = parser.parse_args(argv)
+    if args.command == "choose":
+        path, why = choose(args.folder)
+        if path is None:
+            print(why, file=sys.stderr)
+            return NOT_CHOSEN
+        print(path)
+        print(why, file=sys.stderr)
+        return 0
     from .report import write_atomic
 
-    read = lambda p: p.read_text(encoding="utf-8", errors="replace") if p.is_file() else ""  # noqa: E731
-    doc, instructor = finish(args.status, read(args.graded), read(args.stderr))
+    read = lambda p: p.read_text(encoding="utf-8", errors="replace") if p and p.is_file() else ""  # noqa: E731
+    doc, instructor = finish(args.status, read(args.graded), read(args.stderr), chosen_line(read(args.chosen)))
     write_atomic(args.results, json.dumps(doc, indent=2))
     print(instructor)
     return 0
+
+
+def chosen_line(text: str) -> str:
+    """The `graded ...` line choose wrote to stderr, or ''."""
+    lines = [ln for ln in text.splitlines() if ln.startswith("graded ")]
+    return lines[-1][:2000] if lines else ""
 
 
 if __name__ == "__main__":

@@ -2,8 +2,11 @@
 
     python -m grader grade PATH [PATH ...] [--format text|json|gradescope|html] [--html]
                            [--out DIR] [--jobs N] [--timeout SECONDS] [--sandbox auto|bwrap|none]
+                           [--secret FILE | --seed N]
+    python -m grader nbgrader-autograde ASSIGNMENT [--course-dir DIR] [--student ID ...] [--force]
     python -m grader nbgrader-sync ASSIGNMENT [--course-dir DIR] [--student ID ...] [--map GRADE_ID=FUNCTION ...]
-    python -m grader gradescope-bundle OUT.zip
+    python -m grader gradescope-bundle OUT.zip [--secret FILE]
+    python -m grader init-secret [FILE]
     python -m grader report DIR [--output FILE]
     python -m grader export-canvas DIR --assignment NAME [--roster FILE] [--match COLUMN] [--points N]
 
@@ -122,7 +125,12 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
                        help="isolation of student code (default: auto; see below)")
     grade.add_argument("--force", action="store_true",
                        help="with --out: regrade submissions that already have a result")
-    grade.add_argument("--seed", type=int, default=None, help="seed of the hidden cases (default: the course's)")
+    grade.add_argument("--secret", type=Path, default=None, metavar="FILE",
+                       help="the deployment's secret the hidden cases come from (default: $RNN_GRADER_SECRET_FILE, "
+                            "else ./grader-secret.key, else your own, created on first use; see init-secret)")
+    grade.add_argument("--seed", type=int, default=None, metavar="N",
+                       help="draw the hidden cases from the fixed seed N instead of a secret (tests and "
+                            "benchmarks only: anybody can compute these cases)")
     grade.add_argument("--no-color", action="store_true", help="no colour in text output")
     grade.add_argument("--progress", choices=("auto", "bar", "log", "off"), default="auto",
                        help="progress of a batch on stderr: a live bar with rate and ETA (bar), a plain line "
@@ -161,16 +169,46 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
                       help="do not append the grader's feedback to the autograded notebooks' grade cells")
     sync.add_argument("--out", type=Path, metavar="DIR",
                       help="also keep the grader's results.json files and grades.csv in DIR")
+    sync.add_argument("--secret", type=Path, default=None, metavar="FILE",
+                      help="the course's secret (default: $RNN_GRADER_SECRET_FILE, else grader-secret.key in the "
+                           "course folder, created there on first use)")
     add_isolation(sync)
+
+    auto = sub.add_parser(
+        "nbgrader-autograde", help="`nbgrader autograde ASSIGNMENT`, then nbgrader-sync: one step, nothing forgotten",
+        description=wrap("Run `nbgrader autograde ASSIGNMENT` (with --force and --student passed on), then "
+                    "nbgrader-sync on the same students, so the gradebook never keeps the scores a student's "
+                    "code could fake in its own kernel. Run it in the course folder."))
+    auto.add_argument("assignment", metavar="ASSIGNMENT", help="the nbgrader assignment, e.g. rnn_lstm")
+    auto.add_argument("--course-dir", type=Path, default=None, metavar="DIR",
+                      help="the course folder (with nbgrader_config.py; default: the current folder)")
+    auto.add_argument("--student", action="append", default=[], metavar="ID",
+                      help="only this student (repeatable; default: every student with a submission)")
+    auto.add_argument("--force", action="store_true", help="autograde again submissions autograded before")
+    auto.add_argument("--map", action="append", default=[], metavar="GRADE_ID=FUNCTION",
+                      help="as for nbgrader-sync")
+    auto.add_argument("--secret", type=Path, default=None, metavar="FILE", help="as for nbgrader-sync")
+    add_isolation(auto)
+
+    init = sub.add_parser(
+        "init-secret", help="create the deployment's secret the hidden cases come from",
+        description=wrap("Write a new random secret (32 bytes, as hex) to FILE with mode 0600. The hidden cases are "
+                    "derived from it, so leaked values from another course are useless. Keep it private "
+                    "and keep it: the same secret gives the same cases (and lets a batch resume); a new "
+                    "secret means new cases. Refuses to overwrite an existing file."))
+    init.add_argument("file", metavar="FILE", type=Path, nargs="?", default=None,
+                      help="where to write it (default: ./grader-secret.key, the course folder's)")
 
     bundle = sub.add_parser(
         "gradescope-bundle", help="build the autograder zip to upload to Gradescope",
         description=wrap("Write OUT.zip, a Gradescope autograder: setup.sh (apt-get installs bubblewrap, pip installs "
-                    "the grader from the bundled grader-src/) and run_autograder (grades every .ipynb/.py of "
+                    "the grader from the bundled grader-src/), run_autograder (grades one file of "
                     "/autograder/submission with `python -m grader grade --format gradescope` into "
-                    "/autograder/results/results.json)."),
+                    "/autograder/results/results.json) and grader-secret.key."),
         epilog=named(BUNDLE_EPILOG), formatter_class=argparse.RawDescriptionHelpFormatter)
     bundle.add_argument("output", metavar="OUT.zip", type=Path, help="the zip file to write")
+    bundle.add_argument("--secret", type=Path, default=None, metavar="FILE",
+                        help="put this secret in the bundle (default: a new one, made for this bundle)")
 
     rep = sub.add_parser(
         "report", help="one HTML page with plots for a graded class (the --out folder of grade)",
@@ -224,14 +262,17 @@ A manual score set in formgrader still overrides auto_score in nbgrader.
 BUNDLE_EPILOG = """example:
   python -m grader gradescope-bundle autograder.zip   # then upload it on Gradescope
 
-Several gradable files in one upload: each is graded, and each function gets
-its best score over them (the file is named in its feedback); none: score 0
-and a message saying what to upload. Students see every function's score and
-feedback (all tests "visible", so they see their total); hidden cases are
+The zip holds grader-secret.key, the secret its hidden cases come from (a new
+one for each bundle unless --secret FILE): keep the zip private.
+One upload is graded as exactly one file: rnn_lstm.ipynb (the one nearest the
+top of the upload), else the upload's only .ipynb/.py file, else none (score 0
+and a message listing what was found). Students see every function's score
+and feedback (all tests "visible", so they see their total); hidden cases are
 named by number only ([hidden case 2]); the full feedback goes to the
 autograder's stdout, which only instructors see. Environment variables
-AUTOGRADER_ROOT, AUTOGRADER_SUBMISSION, AUTOGRADER_RESULTS, AUTOGRADER_PYTHON
-override run_autograder's paths (for testing it outside Gradescope).
+AUTOGRADER_ROOT, AUTOGRADER_SUBMISSION, AUTOGRADER_RESULTS, AUTOGRADER_PYTHON,
+AUTOGRADER_SECRET override run_autograder's paths (for testing it outside
+Gradescope).
 """
 
 
@@ -258,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     commands = {"grade": run_grade, "nbgrader-sync": run_sync, "gradescope-bundle": run_bundle,
-                "report": run_report, "export-canvas": run_canvas}
+                "report": run_report, "export-canvas": run_canvas, "init-secret": run_init_secret,
+                "nbgrader-autograde": run_autograde}
     args.prog = parser.prog
     try:
         return commands[args.command](args)
@@ -293,7 +335,6 @@ def run_grade(args) -> int:
 
 def _make_batch(args, early):
     from . import api, submission
-    from .problems import DEFAULT_SEED
     from .sandbox import SandboxUnavailable
 
     for p in args.paths:
@@ -307,9 +348,9 @@ def _make_batch(args, early):
     pages = args.format == "html" or args.html
     if pages and args.out is None:
         raise UsageError("feedback pages (--format html, --html) are written into a folder: add --out DIR")
-    seed = DEFAULT_SEED if args.seed is None else args.seed
     options = api.Options(timeout=args.timeout, memory=args.memory << 20, jobs=args.jobs,
-                          sandbox=args.sandbox, seed=seed)
+                          sandbox=args.sandbox, seed=args.seed,
+                          secret=None if args.seed is not None else load_secret(args.secret))
     try:
         batch = api.Batch(files, options, out=args.out, force=args.force,
                           forbidden=[str(Path(p).resolve()) for p in args.paths], early=early)
@@ -360,7 +401,7 @@ def _run_batch(args, batch) -> int:
         from . import htmlreport
 
         for r in results:
-            path = htmlreport.feedback_path(args.out, r.name)
+            path = htmlreport.feedback_path(args.out, batch.output_name(r.name))
             report.write_atomic(path, htmlreport.feedback_page(r))
             if args.format == "html":
                 print(report.terminal_safe(path))
@@ -374,14 +415,60 @@ def _run_batch(args, batch) -> int:
     return 0
 
 
+def load_secret(path: Path | None, folder: Path | None = None, create_in_folder: bool = False) -> bytes:
+    """The deployment's secret (grader/secret.py says where it is looked for); a notice when made now."""
+    from . import secret
+
+    try:
+        found = secret.find(path, folder, create_in_folder=create_in_folder)
+    except (secret.SecretError, OSError) as exc:
+        raise UsageError(str(exc)) from None
+    if found.created:
+        print("note: " + secret.created_notice(found), file=sys.stderr)
+    return found.key
+
+
+def run_init_secret(args) -> int:
+    from . import secret
+
+    path = args.file or Path(secret.FILENAME)
+    try:
+        secret.create(path)
+    except (secret.SecretError, OSError) as exc:
+        raise UsageError(str(exc)) from None
+    print(f"wrote a new secret to {path} (mode 0600): keep it private, and keep it with your course; "
+          f"the hidden cases come from it", file=sys.stderr)
+    return 0
+
+
+def run_autograde(args) -> int:
+    import subprocess
+
+    root = (args.course_dir or Path.cwd()).resolve()
+    # nbgrader runs its environment's tools (alembic) by name: put that bin folder first on PATH
+    env = dict(os.environ, PATH=os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")]))
+    for student in args.student or [None]:  # nbgrader's --student takes one id
+        command = [sys.executable, "-m", "nbgrader", "autograde", args.assignment]
+        command += ["--force"] * args.force + ([f"--student={student}"] if student else [])
+        print("running: nbgrader " + " ".join(command[3:]), file=sys.stderr, flush=True)
+        done = subprocess.run(command, cwd=root, env=env)
+        if done.returncode != 0:
+            print(f"python -m grader: `nbgrader autograde` failed (exit {done.returncode}, its log is above); "
+                  f"nothing was synced: fix it and run this command again", file=sys.stderr)
+            return 1
+    args.course_dir, args.dry_run, args.no_annotate, args.out, args.db = root, False, False, None, None
+    return run_sync(args)
+
+
 def run_sync(args) -> int:
     from . import api, nbgrader_sync
     from .report import terminal_safe
 
     try:
         overrides = nbgrader_sync.parse_overrides(args.map)
-        options = api.Options(timeout=args.timeout, jobs=args.jobs, sandbox=args.sandbox)
         root = args.course_dir or Path.cwd()
+        options = api.Options(timeout=args.timeout, jobs=args.jobs, sandbox=args.sandbox,
+                              secret=load_secret(args.secret, root, create_in_folder=True))
         progress = Progress(0, mode="off")
         sync = nbgrader_sync.sync(args.assignment, root=root, students=args.student or None, options=options,
                                   overrides=overrides, dry_run=args.dry_run, annotate=not args.no_annotate,
@@ -406,7 +493,15 @@ def run_bundle(args) -> int:
 
     if args.output.suffix.lower() != ".zip":
         raise UsageError(f"{args.output}: the bundle must be a .zip file")
-    names = bundle.build(args.output)
+    key = None
+    if args.secret is not None:
+        from . import secret
+
+        try:
+            key = secret.read(args.secret)
+        except secret.SecretError as exc:
+            raise UsageError(str(exc)) from None
+    names = bundle.build(args.output, key)
     print(f"wrote {args.output} ({len(names)} files: setup.sh, run_autograder, grader-src/); "
           f"upload it as the autograder on Gradescope", file=sys.stderr)
     return 0

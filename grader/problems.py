@@ -3,12 +3,16 @@
 For each function: its arguments, what it returns (forward: the returned tuple;
 backward: the gradient keys), the rubric weight of each output, and which cell
 function is swapped in as a black box while it runs. The hidden cases
-(shapes and inputs) are generated here too, from a seed, so every run of the
-grader sees the same cases.
+(shapes and inputs) are generated here too, from a key: the deployment's
+secret (grader/secret.py; HMAC-SHA256 of the problem's name and case number,
+so nobody without the secret can compute them and they differ between
+deployments) or, for tests, benchmarks and the public cases, a fixed integer
+seed. The same key always gives the same cases.
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -140,8 +144,14 @@ class Case:
     variants: dict = field(default_factory=dict, repr=False)  # mistake name -> its outputs (memo)
 
 
-def _rng(seed: int, *labels) -> np.random.Generator:
-    digest = hashlib.sha256(repr((seed,) + labels).encode()).digest()
+Key = int | bytes  # a fixed seed (public cases, tests) or a deployment's secret
+
+
+def _rng(key: Key, *labels) -> np.random.Generator:
+    if isinstance(key, (bytes, bytearray)):
+        digest = hmac.new(bytes(key), repr(("rnn-grader cases v1",) + labels).encode(), hashlib.sha256).digest()
+        return np.random.default_rng(int.from_bytes(digest, "little"))
+    digest = hashlib.sha256(repr((key,) + labels).encode()).digest()
     return np.random.default_rng(int.from_bytes(digest[:8], "little"))
 
 
@@ -194,11 +204,12 @@ def reference_outputs(problem: Problem, args: tuple) -> dict:
     return dict(zip(problem.outputs, result))
 
 
-def make_case(problem: Problem, index: int, shape: Shape, seed: int = DEFAULT_SEED,
+def make_case(problem: Problem, index: int, shape: Shape, seed: Key = DEFAULT_SEED,
               label: str = "hidden") -> Case:
+    """Case `index` of `problem`, drawn from `seed`: an integer seed, or a secret (bytes)."""
     args = make_inputs(problem, shape, _rng(seed, label, problem.name, index))
     return Case(problem.name, index, shape, args, reference_outputs(problem, args))
 
 
-def hidden_cases(problem: Problem, seed: int = DEFAULT_SEED) -> list[Case]:
+def hidden_cases(problem: Problem, seed: Key = DEFAULT_SEED) -> list[Case]:
     return [make_case(problem, i, s, seed) for i, s in enumerate(HIDDEN_SHAPES)]

@@ -1,6 +1,9 @@
 """Shared fixtures: paths and one Grader per test session (hidden cases computed once)."""
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -8,6 +11,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "submissions"
 EXAMPLES = ROOT / "examples" / "submissions"
+
+# The suite's grading secret: fixed (the same hidden cases on every run) and in a file of its own, so no
+# test reads or creates the user's secret. Every grader the tests start (in-process or a subprocess of the
+# CLI) finds it through RNN_GRADER_SECRET_FILE.
+TEST_SECRET = hashlib.sha256(b"rnn-grader test suite secret").digest()
+_SECRET_FILE = Path(tempfile.mkdtemp(prefix="rnn-grader-tests-")) / "secret.key"
+_SECRET_FILE.write_text(TEST_SECRET.hex() + "\n")
+os.environ["RNN_GRADER_SECRET_FILE"] = str(_SECRET_FILE)
 
 
 @pytest.fixture(scope="session")

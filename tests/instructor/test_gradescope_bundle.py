@@ -119,14 +119,82 @@ def test_empty_upload_gets_a_message(bundle, tmp_path):
     assert doc["score"] == 0 and "upload your completed" in doc["output"]
 
 
+def bundled_secret(bundle: Path) -> str:
+    with zipfile.ZipFile(bundle) as z:
+        return z.read("grader-secret.key").decode().strip()
+
+
 @pytest.mark.slow
-def test_several_files_merge_best_per_function(bundle, tmp_path):
-    """With a buggy notebook and a correct .py in one upload, does each function get its best score, the
-    file named in its feedback, and the course's own modules ignored?"""
-    doc, _ = autograder(bundle, tmp_path, {"rnn_lstm.ipynb": EXAMPLES / "buggy.ipynb",
-                                           "extra/solution.py": EXAMPLES / "correct.py",
-                                           "rnn_utils.py": "def sigmoid(x):\n    return x\n"})
+def test_several_files_grade_only_the_expected_notebook(bundle, tmp_path):
+    """With a buggy rnn_lstm.ipynb and a correct .py in one upload, is only the notebook graded (its own
+    score, not the best of both), the other file named as not graded, and the secret in no output?"""
+    doc, proc = autograder(bundle, tmp_path, {"rnn_lstm.ipynb": EXAMPLES / "buggy.ipynb",
+                                              "extra/solution.py": EXAMPLES / "correct.py",
+                                              "rnn_utils.py": "def sigmoid(x):\n    return x\n"})
     jsonschema.validate(doc, SCHEMA)
-    assert doc["score"] == 100
-    assert "2 gradable files" in doc["output"]
-    assert all(t["output"].startswith("(from ") for t in doc["tests"])
+    alone, _ = autograder(bundle, tmp_path / "alone", {"rnn_lstm.ipynb": EXAMPLES / "buggy.ipynb"})
+    assert doc["score"] == alone["score"] < 100
+    assert [t["score"] for t in doc["tests"]] == [t["score"] for t in alone["tests"]]
+    assert "graded rnn_lstm.ipynb (not graded: extra/solution.py)" in doc["output"]
+    key = bundled_secret(bundle)
+    assert key not in json.dumps(doc) and key not in proc.stdout + proc.stderr
+
+
+@pytest.mark.slow
+def test_the_only_gradable_file_is_graded_whatever_its_name(bundle, tmp_path):
+    """Is an upload holding one .py (and the course's own modules) graded as that file?"""
+    doc, _ = autograder(bundle, tmp_path, {"my_work.py": EXAMPLES / "correct.py",
+                                           "selfcheck.py": "raise SystemExit\n"})
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["score"] == 100 and "graded my_work.py (the only notebook or Python file" in doc["output"]
+
+
+@pytest.mark.slow
+def test_several_files_without_the_expected_name_get_zero_and_the_list(bundle, tmp_path):
+    """Two correct files, neither named rnn_lstm.ipynb: is the upload given 0 with a message that lists
+    both and says what to upload (no best-of-several)?"""
+    doc, _ = autograder(bundle, tmp_path, {"a.py": EXAMPLES / "correct.py", "sub/b.py": EXAMPLES / "correct.py"})
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["score"] == 0 and all(t["score"] == 0 for t in doc["tests"])
+    assert "2 gradable files (a.py, sub/b.py)" in doc["output"] and "rnn_lstm.ipynb" in doc["output"]
+
+
+def test_choose_rule(tmp_path):
+    """The rule itself: the shallowest rnn_lstm.ipynb; a tie at one depth, or several other files, choose
+    none; checkpoints, hidden folders and course modules are not candidates."""
+    from grader.bundle import choose
+
+    def upload(*names):
+        folder = tmp_path / str(len(list(tmp_path.iterdir())))
+        for name in names:
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text("x = 1\n")
+        return folder
+
+    path, why = choose(upload("deep/rnn_lstm.ipynb", "rnn_lstm.ipynb", "other.py"))
+    assert path.relative_to(path.parents[0]).as_posix() == "rnn_lstm.ipynb" and path.parent.name != "deep"
+    assert why == "graded rnn_lstm.ipynb (not graded: deep/rnn_lstm.ipynb, other.py)"
+    path, why = choose(upload("a/rnn_lstm.ipynb", "b/rnn_lstm.ipynb"))
+    assert path is None and "2 files named rnn_lstm.ipynb (a/rnn_lstm.ipynb, b/rnn_lstm.ipynb)" in why
+    path, why = choose(upload("work.ipynb", ".ipynb_checkpoints/work-checkpoint.ipynb", ".hidden/x.py",
+                              "rnn_utils.py"))
+    assert path is not None and path.name == "work.ipynb"
+    path, why = choose(upload("notes.txt"))
+    assert path is None and "no notebook" in why
+
+
+def test_each_bundle_gets_its_own_secret_unless_given(cli, tmp_path):
+    """Do two bundles hold different secrets (mode 0600 in the zip, the zip itself 0600), and does
+    --secret FILE put that secret in?"""
+    first, second, given = tmp_path / "a.zip", tmp_path / "b.zip", tmp_path / "c.zip"
+    assert cli("gradescope-bundle", first).returncode == 0 and cli("gradescope-bundle", second).returncode == 0
+    assert bundled_secret(first) != bundled_secret(second) and len(bytes.fromhex(bundled_secret(first))) == 32
+    with zipfile.ZipFile(first) as z:
+        assert (z.getinfo("grader-secret.key").external_attr >> 16) & 0o777 == 0o600
+        assert not any(n.startswith("grader-src/") and "secret.key" in n for n in z.namelist())
+    assert stat.S_IMODE(first.stat().st_mode) == 0o600
+    key = tmp_path / "course.key"
+    assert cli("init-secret", key).returncode == 0
+    proc = cli("gradescope-bundle", given, "--secret", key)
+    assert proc.returncode == 0, proc.stderr
+    assert bundled_secret(given) == key.read_text().strip()

@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pytest
 
+from grader import secret
 from grader.problems import DISPLAY_ORDER, PROBLEMS, hidden_cases
 
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?!#|data:)""", re.I)
@@ -28,8 +29,9 @@ def hidden_values(limit_per_case: int = 40) -> set[str]:
             for v in x:
                 walk(v)
 
+    key = secret.find().key  # the suite's secret (tests/conftest.py), which the graded class used
     for problem in PROBLEMS:
-        for case in hidden_cases(problem):
+        for case in hidden_cases(problem, key):
             walk(case.args)
             walk(case.expected)
     return {t for t in texts if len(t.strip("-0.")) >= 4}
