@@ -30,10 +30,21 @@ With `annotate`, the grader's feedback for each mapped cell is appended (as a
 display output marked `grader_sync`) to the autograded notebook, so the
 feedback nbgrader generates says why the score changed; a later sync replaces
 it, and `nbgrader autograde` rewrites the notebook anyway.
+
+A forgotten sync is loud: every sync records, in the course folder's
+`grader-sync.json`, each synced submission's notebook digest and the score
+it wrote per cell. `stale()` compares that record with the gradebook: a
+submission autograded but never synced, autograded again after its sync
+(`nbgrader autograde --force` puts the kernel's scores back) or resubmitted
+since is stale, and the hooks set in nbgrader_config.py
+(grader/nbgrader_hooks.py) make `nbgrader export` and `nbgrader
+generate_feedback` fail on it, naming the command to run.
 """
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,8 +52,9 @@ from typing import Callable
 
 from .problems import GRADED_FUNCTIONS
 
-EPSILON = 1e-9  # scores closer than this are equal
+EPSILON = 1e-6  # scores closer than this are equal (the gradebook keeps what sync wrote, rounded to 1e-4)
 ANNOTATION_KEY = "grader_sync"
+STATE_FILE = "grader-sync.json"  # in the course folder: what each sync wrote
 
 
 class SyncError(Exception):
@@ -181,6 +193,31 @@ def load_course(root: Path | None = None, db_url: str | None = None):
     return CourseDirectory(config=config)
 
 
+def graded_cells(gb, assignment: str, notebooks, overrides: dict[str, str] | None = None,
+                 report: "SyncReport | None" = None) -> dict[str, list[tuple[str, float, str]]]:
+    """notebook -> [(grade_id, points, function)]: the assignment's code grade cells a graded function maps to."""
+    from nbgrader.api import MissingEntry
+
+    cells: dict[str, list[tuple[str, float, str]]] = {}
+    for nb in notebooks:
+        for gc in nb.grade_cells:
+            if gc.cell_type != "code":
+                continue
+            try:
+                source = gb.find_source_cell(gc.name, nb.name, assignment).source or ""
+            except MissingEntry:
+                source = ""
+            function, how = map_cell(gc.name, source, overrides)
+            if report is not None:
+                report.mapping[(nb.name, gc.name)] = (function, how)
+            if function is None:
+                if report is not None:
+                    report.notes.append(f"{nb.name}: grade cell {gc.name!r} left as nbgrader scored it: {how}")
+            else:
+                cells.setdefault(nb.name, []).append((gc.name, float(gc.max_score), function))
+    return cells
+
+
 def sync(assignment: str, root: Path | None = None, students: list[str] | None = None,
          options=None, overrides: dict[str, str] | None = None, dry_run: bool = False,
          annotate: bool = True, out: Path | None = None, db_url: str | None = None,
@@ -199,21 +236,7 @@ def sync(assignment: str, root: Path | None = None, students: list[str] | None =
         except MissingEntry:
             raise SyncError(f"assignment {assignment!r} is not in the gradebook {course.db_url}: run "
                             f"`nbgrader generate_assignment` and `nbgrader autograde {assignment}` first") from None
-        cells: dict[str, list[tuple[str, float, str]]] = {}  # notebook -> [(grade_id, points, function)]
-        for nb in source_notebooks:
-            for gc in nb.grade_cells:
-                if gc.cell_type != "code":
-                    continue
-                try:
-                    source = gb.find_source_cell(gc.name, nb.name, assignment).source or ""
-                except MissingEntry:
-                    source = ""
-                function, how = map_cell(gc.name, source, overrides)
-                report.mapping[(nb.name, gc.name)] = (function, how)
-                if function is None:
-                    report.notes.append(f"{nb.name}: grade cell {gc.name!r} left as nbgrader scored it: {how}")
-                else:
-                    cells.setdefault(nb.name, []).append((gc.name, float(gc.max_score), function))
+        cells = graded_cells(gb, assignment, source_notebooks, overrides, report)
         if not cells:
             raise SyncError(f"no grade cell of {assignment!r} could be matched to a graded function "
                             f"({', '.join(GRADED_FUNCTIONS)}); name them in the grade_id or use --map")
@@ -247,8 +270,14 @@ def sync(assignment: str, root: Path | None = None, students: list[str] | None =
         batch = api.Batch(files, options or api.Options(), out=out,
                           forbidden=[str(Path(course.root).resolve())])
         results = {r.name: r for r in batch.run(progress)}
+        state = load_state(Path(course.root))
+        synced = state.setdefault(assignment, {}).setdefault("students", {})
+        state[assignment]["map"] = dict(overrides or {})
         for student, notebook in wanted:
             result = results[f"{student}/{assignment}/{notebook}.ipynb"]
+            record = {"sha256": api.file_digest(submitted / student / assignment / f"{notebook}.ipynb"),
+                      "scores": {}}
+            synced.setdefault(student, {})[notebook] = record
             feedback = {}
             for grade_id, points, function in cells[notebook]:
                 fr = result.function(function)
@@ -257,6 +286,7 @@ def sync(assignment: str, root: Path | None = None, students: list[str] | None =
                 change = Change(student, notebook, grade_id, function, grade.auto_score, new, points,
                                 grade.manual_score)
                 report.changes.append(change)
+                record["scores"][grade_id] = new
                 feedback[grade_id] = (f"Isolated grader (python -m grader): {function} "
                                       f"{fr.score:g} / {fr.max_score:g} → {new:g} / {points:g} in this cell\n"
                                       + fr.feedback)
@@ -270,7 +300,85 @@ def sync(assignment: str, root: Path | None = None, students: list[str] | None =
             gb.db.rollback()
         else:
             gb.db.commit()
+            save_state(Path(course.root), state)
     return report
+
+
+# ---------------------------------------------------------------------------- stale scores
+
+def load_state(root: Path) -> dict:
+    try:
+        state = json.loads((Path(root) / STATE_FILE).read_text(encoding="utf-8"))
+        return state if isinstance(state, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def save_state(root: Path, state: dict) -> None:
+    from .report import write_atomic
+
+    write_atomic(Path(root) / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+STALE_ADVICE = ("run `python -m grader nbgrader-sync {assignment}` (or `python -m grader nbgrader-autograde "
+                "{assignment}`, which autogrades and syncs) in the course folder, then this command again")
+
+
+def stale(gb, root: Path, submitted_directory: str = "submitted", assignments: list[str] | None = None,
+          students: list[str] | None = None) -> list[str]:
+    """Why the gradebook's scores of this grader's assignments are not the ones nbgrader-sync wrote
+    (one line per stale submission), or [] when they all are. An assignment is this grader's when
+    one of its grade cells maps to a graded function (or it was synced before)."""
+    state = load_state(root)
+    lines = []
+    for assignment in gb.assignments:
+        if assignments and assignment.name not in assignments:
+            continue
+        recorded = state.get(assignment.name, {})
+        cells = graded_cells(gb, assignment.name, assignment.notebooks, recorded.get("map"))
+        if not cells:
+            continue
+        synced = recorded.get("students", {})
+        for sub in assignment.submissions:
+            student = sub.student.id
+            if students and student not in students:
+                continue
+            where = f"{assignment.name}, student {student}"
+            if student not in synced:
+                lines.append(f"{where}: autograded but never synced")
+                continue
+            for nb in sub.notebooks:
+                if nb.name not in cells:
+                    continue
+                record = synced[student].get(nb.name)
+                path = Path(root) / submitted_directory / student / assignment.name / f"{nb.name}.ipynb"
+                if record is None:
+                    lines.append(f"{where}: {nb.name}.ipynb never synced")
+                    continue
+                if path.is_file() and _digest(path) != record.get("sha256"):
+                    lines.append(f"{where}: {nb.name}.ipynb changed since it was synced")
+                    continue
+                for grade in nb.grades:
+                    want = record.get("scores", {}).get(grade.name)
+                    if want is not None and (grade.auto_score is None or abs(grade.auto_score - want) > EPSILON):
+                        got = "none" if grade.auto_score is None else f"{grade.auto_score:g}"
+                        lines.append(f"{where}: cell {grade.name} has {got}, the grader's score is {want:g} "
+                                     f"(nbgrader autograde ran again after the sync)")
+                        break
+    return lines
+
+
+def stale_message(lines: list[str], assignment: str = "ASSIGNMENT") -> str:
+    shown = lines[:20] + ([f"... and {len(lines) - 20} more"] if len(lines) > 20 else [])
+    return ("the gradebook holds scores the isolated grader has not checked (a student's code can fake them "
+            "in nbgrader's own kernel):\n  " + "\n  ".join(shown) + "\n" + STALE_ADVICE.format(assignment=assignment))
 
 
 def annotate_notebook(path: Path, feedback: dict[str, str]) -> bool:

@@ -4,10 +4,11 @@
 
 The committed .ipynb is what nbgrader uses; this script is how it is written,
 so that the text, the solutions and the tests can be reviewed as Python.
-Every exercise is three cells: the solution (between `### BEGIN SOLUTION` and
-`### END SOLUTION`), a self-check on the public cases (locked, not graded) and
-an autograder test (graded, with a `### BEGIN HIDDEN TESTS` part that runs the
-grader's hidden cases and reference; it is removed from the release).
+Every exercise is four cells: the solution (between `### BEGIN SOLUTION` and
+`### END SOLUTION`), a self-check on the public cases (locked, not graded), a
+line saying how it is graded, and an autograder test (graded, with a `###
+BEGIN HIDDEN TESTS` part that scores the function on the grader's hidden
+cases with partial credit; it is removed from the release).
 """
 from __future__ import annotations
 
@@ -50,64 +51,41 @@ def code(source: str, cell_id: str, **nbgrader) -> None:
 
 
 def hidden_tests(name: str) -> str:
-    """The hidden part of a test cell: the grader's hidden shapes, checked against its reference.
+    """The hidden part of a graded cell (removed from the release; nbgrader puts it back to autograde).
 
-    A sequence function runs with the reference cell function in place of the
-    student's (as the grader does), so a mistake in the cell costs points once.
+    It calls the function on the grader's hidden cases and shows its score as
+    the cell's result, with the grader's partial credit (grader/nbgrader_cell.py):
+    nbgrader takes that number as the cell's score. A sequence function runs
+    with the reference cell function in place of the student's, as in the
+    grader, so a mistake in the cell costs points once. Students never see
+    this code: not in the release, and not in nbgrader's feedback (the
+    preprocessor set in nbgrader_config.py replaces it). `points` is the
+    cell's own (nbgrader refuses a result above it): change both together.
     """
-    problem = BY_NAME[name]
-    loop = f'''for _i, _shape in enumerate(_problems.HIDDEN_SHAPES):
-    _case = _problems.make_case(_problem, _i, _shape)
-    _got = {name}(*_copy.deepcopy(_case.args))
-    if not _problem.returns_dict:
-        assert isinstance(_got, tuple) and len(_got) == len(_problem.outputs), "wrong number of returned items"
-        _got = dict(zip(_problem.outputs, _got))
-    _assert_same(_got, _case.expected, f"{name}, hidden case {{_i + 1}} ({{_shape.describe({problem.sequence})}})")
-'''
-    swap_in, swap_out = "", ""
-    if problem.black_box:
-        cell = problem.black_box
-        swap_in = (f'_cell_saved = globals().get("{cell}")\n'
-                   f'globals()["{cell}"] = _reference.{cell}  # grade {name} on its own\n'
-                   "try:\n")
-        loop = "".join("    " + ln if ln else ln for ln in loop.splitlines(True))
-        swap_out = f'finally:\n    globals()["{cell}"] = _cell_saved\n'
     return f'''
 ### BEGIN HIDDEN TESTS
-# Instructor only: the grader's hidden cases and reference (never in the release).
-import copy as _copy, pathlib as _pathlib, sys as _sys
-for _p in (_pathlib.Path.cwd().resolve(), *_pathlib.Path.cwd().resolve().parents):
-    if (_p / "grader" / "problems.py").is_file():
-        if str(_p) not in _sys.path:
-            _sys.path.insert(0, str(_p))
-        break
-from grader import problems as _problems, reference as _reference
-
-def _assert_same(got, want, where):
-    if isinstance(want, dict):
-        assert isinstance(got, dict), f"{{where}}: expected a dict, got {{type(got).__name__}}"
-        for _key in want:
-            assert _key in got, f"{{where}}: missing key {{_key!r}}"
-            _assert_same(got[_key], want[_key], f"{{where}}[{{_key!r}}]")
-    elif isinstance(want, (tuple, list)):
-        assert isinstance(got, (tuple, list)) and len(got) == len(want), f"{{where}}: expected {{len(want)}} items"
-        for _i, (_g, _w) in enumerate(zip(got, want)):
-            _assert_same(_g, _w, f"{{where}}[{{_i}}]")
-    else:
-        np.testing.assert_allclose(got, want, rtol=_problems.RTOL, atol=_problems.ATOL, err_msg=where, strict=True)
-
-_problem = _problems.BY_NAME["{name}"]
-{swap_in}{loop}{swap_out}### END HIDDEN TESTS
+from grader.nbgrader_cell import score as _score
+_score("{name}", {name}, points={BY_NAME[name].points:g})
+### END HIDDEN TESTS
 '''
+
+
+def rubric_text(name: str) -> str:
+    """`a_next` 4, `yt_pred` 3, `cache` 3: the rubric of one function, from grader.problems."""
+    return ", ".join(f"`{key}` {points:g}" for key, points in BY_NAME[name].weights.items())
 
 
 def exercise(name: str, solution: str) -> None:
-    """The three cells of one exercise."""
+    """The cells of one exercise: solution, self-check, how it is graded, graded test."""
+    points = BY_NAME[name].points
     code(solution, name, solution=True)
     code(f'check("{name}", {name})', f"{name}_selfcheck", locked=True)
-    visible = (f"# Autograder test ({BY_NAME[name].points:g} points): the public cases, then hidden cases.\n"
-               f'assert_correct("{name}", {name})\n')
-    code(visible + hidden_tests(name), f"test_{name}", grade=True, locked=True, points=BY_NAME[name].points)
+    md(f"*Graded ({points:g} points: {rubric_text(name)}): when your work is graded, the next cell runs "
+       f"`{name}` on hidden cases and shows your score. Each output earns its points when it is right on "
+       f"every hidden case (partial credit).*", f"{name}_grading")
+    visible = (f"# Autograder test of {name} ({points:g} points). It runs when your work is graded:\n"
+               f"# hidden cases, partial credit per output.\n")
+    code(visible + hidden_tests(name), f"test_{name}", grade=True, locked=True, points=points)
 
 
 # ====================================================================== teaching helpers

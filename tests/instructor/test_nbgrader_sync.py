@@ -96,6 +96,7 @@ def source_notebook(path: Path) -> None:
         if meta.get("grade_id") == SCALED[0]:
             meta["points"] = SCALED[1]
             cell.source = cell.source.replace("(15 points)", f"({SCALED[1]:g} points)")
+            cell.source = cell.source.replace("points=15)", f"points={SCALED[1]:g})")  # the cell's scale
     nbformat.write(nb, str(path))
 
 
@@ -194,7 +195,7 @@ def test_sync_takes_the_faked_marks_away(course):
     assert len(changed) == 1 and changed[0].startswith("cheater  lstm_cell_forward")
     assert f"{SCALED[1]:g} → {after['cheater']['lstm_cell_forward']:g} / {SCALED[1]:g}" in changed[0]
     assert "1 changed" in run.stdout and "1 changed" in dry.stdout and "dry run" in dry.stdout
-    assert f"{RENAMED[1]} -> rnn_forward (source calls it)" in run.stderr
+    assert f"{RENAMED[1]} -> rnn_forward (source refers to it)" in run.stderr  # _score("rnn_forward", rnn_forward)
 
 
 @pytest.mark.nbgrader

@@ -27,8 +27,10 @@ def test_solution_notebook_runs_clean(tmp_path):
         if is_selfcheck_cell(cell):
             lines = stream_text(cell, "stdout").strip().splitlines()
             assert lines and all(line.startswith("✓ ") for line in lines), (cell.id, lines)
-        if is_test_cell(cell):
-            assert "correct on the public cases" in stream_text(cell, "stdout")
+        if is_test_cell(cell):  # the hidden part scores the solution: full points, as the cell's result
+            points = cell.metadata["nbgrader"]["points"]
+            results = [o for o in cell.outputs if o.output_type == "execute_result"]
+            assert len(results) == 1 and float(results[0].data["text/plain"]) == points, cell.id
     by_id = {cell.id: cell for cell in nb.cells}
     for check_cell in ("gradient_check_rnn", "gradient_check_lstm"):
         lines = stream_text(by_id[check_cell], "stdout").strip().splitlines()
@@ -53,8 +55,8 @@ def test_release_self_checks_say_not_implemented(tmp_path):
             assert not errors(cell), f"self-check of {name} crashed"
             assert stream_text(cell, "stdout").strip() == (
                 f"✗ {name}: not implemented yet (it raises NotImplementedError)")
-        elif is_test_cell(cell):
-            assert [e.ename for e in errors(cell)] == ["AssertionError"], cell.id
+        elif is_test_cell(cell):  # in the release only its comment: it runs when the work is graded
+            assert not errors(cell) and not cell.outputs, cell.id
         elif cell.id in closing:
             # they run only on functions that pass their self-checks, and say which do not
             assert not errors(cell), f"cell {cell.id} raised in the release"
