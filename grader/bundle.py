@@ -17,6 +17,8 @@ One upload is graded as exactly one file (`choose`), by this rule:
      checkpoints and hidden folders are not gradable);
   3. else none: score 0, and a message listing what was found and saying
      what to upload.
+Links (symbolic links in the upload) are never graded: one could point at
+the autograder's own files.
 `run_autograder` grades the chosen file with `python -m grader grade FILE
 --format gradescope --secret SECRET`, then `python -m grader.bundle finish`
 writes RESULTS/results.json. What students see (every test is `visible`, so
@@ -88,8 +90,8 @@ chmod 600 "$SECRET" 2>/dev/null
 status=$?
 cp "$WORK/choose.txt" "$WORK/stderr.txt"
 if [ "$status" -eq 0 ]; then
-    "$PYTHON" -m grader grade "$(cat "$WORK/chosen.txt")" --format gradescope --jobs 1 --timeout "$TIMEOUT" \\
-        --secret "$SECRET" >"$WORK/graded.json" 2>"$WORK/stderr.txt"
+    "$PYTHON" -m grader grade --format gradescope --jobs 1 --timeout "$TIMEOUT" --secret "$SECRET" \\
+        -- "$(cat "$WORK/chosen.txt")" >"$WORK/graded.json" 2>"$WORK/stderr.txt"
     status=$?
 fi
 cat "$WORK/stderr.txt" >&2
@@ -165,6 +167,15 @@ def choose(folder: Path) -> tuple[Path | None, str]:
 
     folder = Path(folder)
     found = discover([folder]) if folder.is_dir() else []
+    # a link in an upload could point at the autograder's own files (the secret): never graded
+    root = folder.resolve()
+    links = [name for path, name in found
+             if any(p.is_symlink() for p in [path, *path.parents] if p.is_relative_to(folder) and p != folder)
+             or not path.resolve().is_relative_to(root)]
+    found = [(path, name) for path, name in found if name not in links]
+    if links and not found:
+        return None, (f"your upload holds only links ({listed_of(links)}), which are not graded: upload your "
+                      f"completed {EXPECTED_NOTEBOOK} itself and submit again.")
     names = [name for _, name in found]
     listed = listed_of(names)
     expected = [(path, name) for path, name in found if path.name == EXPECTED_NOTEBOOK]

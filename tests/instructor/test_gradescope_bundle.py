@@ -28,7 +28,8 @@ def bundle(tmp_path_factory, cli):
     return out
 
 
-def autograder(bundle: Path, tmp_path: Path, files: dict[str, Path | str]) -> tuple[dict, subprocess.CompletedProcess]:
+def autograder(bundle: Path, tmp_path: Path, files: dict[str, Path | str],
+               links: dict[str, Path] | None = None) -> tuple[dict, subprocess.CompletedProcess]:
     """Unzip into tmp_path/autograder/source as Gradescope does, lay out submission/, run run_autograder
     with the bundled grader source first on the path; return (results.json, the run)."""
     root = tmp_path / "autograder"
@@ -45,6 +46,8 @@ def autograder(bundle: Path, tmp_path: Path, files: dict[str, Path | str]) -> tu
             shutil.copy(content, target)
         else:
             target.write_text(content)
+    for name, points_to in (links or {}).items():
+        (root / "submission" / name).symlink_to(points_to)
     env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable,
                PYTHONPATH=str(root / "source" / "grader-src"))
     proc = subprocess.run([str(root / "run_autograder")], cwd=root, env=env, capture_output=True, text=True,
@@ -198,3 +201,16 @@ def test_each_bundle_gets_its_own_secret_unless_given(cli, tmp_path):
     proc = cli("gradescope-bundle", given, "--secret", key)
     assert proc.returncode == 0, proc.stderr
     assert bundled_secret(given) == key.read_text().strip()
+
+
+@pytest.mark.slow
+def test_a_link_to_the_secret_is_not_graded(bundle, tmp_path):
+    """An upload whose rnn_lstm.ipynb (or only .py) is a symbolic link to the autograder's secret: is it
+    refused with a message, and the secret in no output (a parse error quoting the file would show it)?"""
+    root = tmp_path / "autograder"
+    doc, proc = autograder(bundle, tmp_path, {"notes.txt": "x"}, links={
+        "rnn_lstm.ipynb": root / "source" / "grader-secret.key", "work.py": root / "source" / "grader-secret.key"})
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["score"] == 0 and "only links" in doc["output"]
+    key = bundled_secret(bundle)
+    assert key not in json.dumps(doc) and key not in proc.stdout + proc.stderr
