@@ -10,7 +10,7 @@ clean clone to exported grades, is in docs/instructor.md.
 import os
 import sys
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # installed with nbgrader
 from nbgrader.preprocessors import GetGrades
 
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nbconvert.preprocessors import Preprocessor
 from nbgrader.plugins.export import CsvExportPlugin
-from traitlets import Bool
+from nbgrader.preprocessors import NbGraderPreprocessor as Preprocessor  # nbconvert's, enabled by default
 
 from . import nbgrader_sync
 from .nbgrader_sync import ANNOTATION_KEY
@@ -54,8 +53,6 @@ def _is_test_cell(cell) -> bool:
 class HideTestCode(Preprocessor):
     """Feedback: autograded test cells show one line and the grader's feedback, no code or output of theirs."""
 
-    enabled = Bool(True, help="nbconvert runs a preprocessor only when enabled").tag(config=True)
-
     def preprocess(self, nb, resources):
         from .nbgrader_sync import functions_named
 
@@ -73,8 +70,6 @@ class HideTestCode(Preprocessor):
 
 class RequireSynced(Preprocessor):
     """Feedback: refuse a submission whose scores nbgrader-sync has not written (the error names the command)."""
-
-    enabled = Bool(True, help="nbconvert runs a preprocessor only when enabled").tag(config=True)
 
     def preprocess(self, nb, resources):
         from nbgrader.api import Gradebook
