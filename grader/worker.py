@@ -409,8 +409,6 @@ def start_child(control, request_fd, reply_fd):
             if previous + 1 < fd:  # (closerange(n, n) would close everything from n)
                 os.closerange(previous + 1, fd)  # the control socket and anything else inherited
             previous = fd
-        if not CONTAINED:
-            os.setpgid(0, 0)  # a group of its own, so that the zygote can kill what it starts
         reader, REPLY_FD = Reader(request_fd), reply_fd
         sys.argv[1:] = [str(request_fd), str(reply_fd)]  # a child's own channels, where a worker had them
         serve()
@@ -461,13 +459,13 @@ def wait_child(control, pid):
 
 
 def stop(pid):
+    """Kill the child (what it started goes in clean_up; where nothing contains the worker,
+    the audit hook refuses to start processes, and the grader kills the worker's whole
+    process group, children included, when it ends the worker)."""
     import signal
 
     try:
-        if CONTAINED:
-            os.kill(pid, signal.SIGKILL)
-        else:
-            os.killpg(pid, signal.SIGKILL)
+        os.kill(pid, signal.SIGKILL)
     except OSError:
         pass
 
