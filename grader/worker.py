@@ -71,6 +71,20 @@ def drop_privileges():
 
 drop_privileges()
 
+
+def find_packages():
+    """Started without `site` (python -S): the runtime's site-packages folders, as the
+    launcher lists them, and the builtins `site` would add (exit, quit, help)."""
+    import _sitebuiltins
+
+    sys.path.extend(p for p in os.environ.get("GRADER_WORKER_PATH", "").split(os.pathsep) if p)
+    builtins.exit = _sitebuiltins.Quitter("exit", "Ctrl-D (i.e. EOF)")
+    builtins.quit = _sitebuiltins.Quitter("quit", "Ctrl-D (i.e. EOF)")
+    builtins.help = _sitebuiltins._Helper()
+
+
+find_packages()
+
 import numpy as np  # noqa: E402,F401 - imported once by the zygote, inherited by every child
 
 import wire  # noqa: E402

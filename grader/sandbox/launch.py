@@ -159,6 +159,19 @@ def _runtime_paths() -> list[str]:
     return kept
 
 
+def _site_paths() -> list[str]:
+    """The site-packages folders the worker puts on sys.path itself: it starts without
+    `site` (python -S), which would run every .pth file of the runtime and import what
+    they name, making the zygote bigger and each fork of it slower."""
+    import site
+
+    import numpy
+
+    paths = [p for p in site.getsitepackages() if os.path.isdir(p)]
+    paths.append(str(Path(numpy.__file__).parent.parent))
+    return list(dict.fromkeys(paths))
+
+
 class Launcher:
     """Builds the command that starts one worker at a given level."""
 
@@ -205,6 +218,7 @@ class Launcher:
             "GRADER_WORKER_LIMITS": self.limits.environment(
                 own_uid=self.level == "uid" or self.level == "bwrap"),
             "GRADER_WORKER_CONTAINED": {"bwrap": "pidns", "uid": "uid"}.get(self.level, ""),
+            "GRADER_WORKER_PATH": os.pathsep.join(_site_paths()),
         }
         if self.level == "bwrap":
             env["GRADER_WORKER_SCRATCH"] = ":".join(SCRATCH)
@@ -221,7 +235,7 @@ class Launcher:
         return {"allowed": allowed, "forbidden": [self.package_dir] + list(forbidden)}
 
     def command(self, control_fd: int, uid: int | None = None, seccomp_fd: int | None = None) -> list[str]:
-        python = [sys.executable, "-s", "-E"]
+        python = [sys.executable, "-S", "-s", "-E"]  # no site: see _site_paths
         if self.level != "bwrap":
             return python + [os.path.join(self._stage, "worker.py"), str(control_fd)]
         return bwrap_prefix(self._stage, self.package_dir, self.environment(uid), self.limits,
@@ -363,7 +377,7 @@ def _probe(launcher: Launcher) -> str | None:
     if launcher.level == "bwrap" and uid is not None:
         code = f"import os; os.setgroups([]); os.setgid({uid}); os.setuid({uid})"
     seccomp = launcher.seccomp_pipe()
-    cmd = launcher.command(0, uid, seccomp)[:-2] + ["-S", "-c", code]  # cheap: no site, no numpy
+    cmd = launcher.command(0, uid, seccomp)[:-2] + ["-c", code]  # cheap: no numpy
     try:
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               timeout=30, pass_fds=(seccomp,) if seccomp is not None else (),
