@@ -44,6 +44,12 @@ MAX_TEXT = 2_000  # characters kept of any string
 REPLY_HEADER = 256 << 10
 REPLY_PAYLOAD = 1 << 20
 REPLY_ARRAYS = 10_000
+# Files, folders and links a graded function may have in each writable folder of the
+# sandbox: tmpfs's --size counts their bytes, not their inodes (about 1 KB of kernel
+# memory each, 100,000 a second). Beyond it the zygote kills the function's process
+# and reports FILES_EXIT as its exit status.
+MAX_FILES = 10_000
+FILES_EXIT = 240
 ALLOWED_DTYPES = frozenset(
     np.dtype(t).str for t in
     ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",

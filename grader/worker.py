@@ -446,7 +446,11 @@ def wait_child(control, pid):
                 readable = [control.socket]  # a frame already buffered
             else:
                 readable, _, _ = select.select([control.socket] + ([watch] if watch is not None else []), [], [],
-                                               None if watch is not None else 0.02)
+                                               0.05 if watch is not None else 0.02)
+                if too_many_files():  # tmpfs bounds bytes, not inodes (kernel memory)
+                    stop(pid)
+                    reap(pid)
+                    return "exited", wire.FILES_EXIT
             if control.socket in readable:
                 try:
                     header, fds = control.read()
@@ -470,6 +474,20 @@ def wait_child(control, pid):
     finally:
         if watch is not None:
             os.close(watch)
+
+
+def too_many_files():
+    """Does a writable folder hold more than wire.MAX_FILES inodes?"""
+    if CONTAINED != "pidns":
+        return False
+    for folder in SCRATCH:
+        try:
+            stat = os.statvfs(folder)
+        except OSError:
+            continue
+        if stat.f_files - stat.f_ffree > wire.MAX_FILES + 100:  # + the mount points and the zygote's own
+            return True
+    return False
 
 
 def stop(pid):

@@ -67,9 +67,13 @@ class Limits:
     processes: int = 32  # processes and threads of the sandbox's uid (where it has one of its own)
     tmp: int = 128 << 20  # bytes of /tmp inside bubblewrap
     shm: int = 16 << 20  # bytes of /dev/shm inside bubblewrap
+    # open descriptors per process: socket and pipe buffers are kernel memory that
+    # RLIMIT_AS does not count (an unbounded count let one process queue 1.5 GB in 2 s)
+    files: int = 64
 
     def environment(self, own_uid: bool = False) -> str:
-        text = f"RLIMIT_AS={self.memory},RLIMIT_CPU={self.cpu},RLIMIT_FSIZE={self.file_size},RLIMIT_MSGQUEUE=0"
+        text = (f"RLIMIT_AS={self.memory},RLIMIT_CPU={self.cpu},RLIMIT_FSIZE={self.file_size},"
+                f"RLIMIT_MSGQUEUE=0,RLIMIT_NOFILE={self.files}")
         if own_uid:  # counted per uid: only where the uid is the sandbox's own
             text += f",RLIMIT_NPROC={self.processes}"
         return text

@@ -64,6 +64,8 @@ class WorkerFailure(Exception):
 def describe_exit(code: int | None) -> str:
     if code is None:
         return "it stopped answering"
+    if code == wire.FILES_EXIT:
+        return f"it made more than {wire.MAX_FILES} files, folders or links in /tmp or /dev/shm"
     if code < 0:
         if -code == signal.SIGXCPU:
             return "it used up its CPU time"

@@ -1,0 +1,88 @@
+"""Red-team attacks against the bubblewrap sandbox that the other isolation tests
+(test_isolation.py, test_bounds.py, test_hostile.py) do not cover: kernel memory
+that the sandbox's byte limits do not count.
+
+Each attack replaces one function of the correct example (kept as _correct_<name>),
+so the rest of the file shows that nothing else was disturbed."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.sandbox
+
+
+@pytest.fixture(autouse=True)
+def _bwrap(require_bwrap):
+    """Every attack here runs against bubblewrap (a failure under CI when it is missing)."""
+
+
+def with_attack(kit, folder: Path, function: str, body: str) -> Path:
+    """The correct example, its `function` replaced by the attack `body` (a def of that name)."""
+    source = kit.CORRECT.read_text(encoding="utf-8")
+    assert f"\ndef {function}(" in source
+    source = source.replace(f"\ndef {function}(", f"\ndef _correct_{function}(")
+    path = folder / "attack.py"
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(source + "\n\n" + body, encoding="utf-8")
+    return path
+
+
+SOCKET_BUFFERS = '''
+def rnn_cell_forward(xt, a_prev, parameters):
+    import socket
+    pairs, queued = [], 0
+    chunk = b"x" * 65536
+    try:
+        while len(pairs) < 20000:  # unbounded descriptors: about 1.5 GB queued in 2 s
+            a, b = socket.socketpair()
+            a.setblocking(False)
+            pairs.append((a, b))
+            while True:
+                try:
+                    queued += a.send(chunk)
+                except BlockingIOError:
+                    break
+    except OSError as exc:
+        print("STOPPED", type(exc).__name__, exc.errno, flush=True)
+    print("PAIRS", len(pairs), "QUEUED", queued, flush=True)
+    return _correct_rnn_cell_forward(xt, a_prev, parameters)
+'''
+
+
+def test_socket_buffers_are_bounded_by_the_descriptor_limit(kit, tmp_path):
+    """Socket buffers are kernel memory that the address-space limit does not count: does the
+    descriptor limit stop a process that queues data on ever more socket pairs?"""
+    path = with_attack(kit, tmp_path / "s", "rnn_cell_forward", SOCKET_BUFFERS)
+    result = kit.grade_json(path, extra=("--sandbox", "bwrap"))[0]
+    printed = result["printed"]
+    assert "STOPPED OSError 24" in printed, printed  # EMFILE
+    pairs, queued = (int(x) for x in re.search(r"PAIRS (\d+) QUEUED (\d+)", printed).groups())
+    assert pairs < 64
+    assert queued < 64 << 20, queued  # bytes held in the kernel by one process (was 1.5 GB)
+    assert kit.scores(result) == kit.FULL_MARKS  # the descriptors it may have are enough to grade
+
+
+FILE_FLOOD = '''
+def rnn_cell_forward(xt, a_prev, parameters):
+    import os
+    os.makedirs("/tmp/flood", exist_ok=True)
+    for n in range(10 ** 7):  # empty files: no bytes for --size to count, about 1 KB of kernel memory each
+        os.close(os.open(f"/tmp/flood/{n}", os.O_CREAT | os.O_WRONLY))
+    return _correct_rnn_cell_forward(xt, a_prev, parameters)
+'''
+
+
+def test_a_flood_of_empty_files_is_stopped_with_a_message(kit, tmp_path):
+    """tmpfs's size cap counts bytes, not inodes: is a function creating empty files without end
+    stopped at the file limit (well before its timeout), with a message, and the rest graded?"""
+    path = with_attack(kit, tmp_path / "f", "rnn_cell_forward", FILE_FLOOD)
+    result = kit.grade_json(path, extra=("--sandbox", "bwrap"), timeout="30")[0]
+    scores = kit.scores(result)
+    assert scores.pop("rnn_cell_forward") == 0.0
+    assert scores == {k: v for k, v in kit.FULL_MARKS.items() if k != "rnn_cell_forward"}
+    text = kit.feedback(result, "rnn_cell_forward")
+    assert "more than 10000 files, folders or links in /tmp or /dev/shm" in text, text
+    assert "did not finish" not in text  # stopped by the file limit, not by the 30 s timeout
