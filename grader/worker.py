@@ -423,6 +423,9 @@ def start_child(control, request_fd, reply_fd):
             if previous + 1 < fd:  # (closerange(n, n) would close everything from n)
                 os.closerange(previous + 1, fd)  # the control socket and anything else inherited
             previous = fd
+        import signal
+
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # as in any Python program
         reader, REPLY_FD = Reader(request_fd), reply_fd
         sys.argv[1:] = [str(request_fd), str(reply_fd)]  # a child's own channels, where a worker had them
         serve()
@@ -694,6 +697,11 @@ def main():
 
     Reports "ready" on the control socket when it can fork (at start, and after
     each child has ended and everything it left has been removed)."""
+    import signal
+
+    # As PID 1 of its PID namespace, the zygote gets a signal sent from inside the sandbox only
+    # if it handles it: Python's SIGINT handler let a child end it with kill(1, SIGINT).
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     apply_limits()
     restore_numpy_aliases()
     null = os.open(os.devnull, os.O_RDONLY)

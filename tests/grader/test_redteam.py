@@ -86,3 +86,27 @@ def test_a_flood_of_empty_files_is_stopped_with_a_message(kit, tmp_path):
     text = kit.feedback(result, "rnn_cell_forward")
     assert "more than 10000 files, folders or links in /tmp or /dev/shm" in text, text
     assert "did not finish" not in text  # stopped by the file limit, not by the 30 s timeout
+
+
+SIGNALS_TO_THE_ZYGOTE = '''
+def rnn_cell_forward(xt, a_prev, parameters):
+    import os
+    import signal
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGQUIT):
+        os.kill(1, number)  # PID 1 of the sandbox: the zygote
+    return _correct_rnn_cell_forward(xt, a_prev, parameters)
+'''
+
+
+def test_signals_from_inside_the_sandbox_do_not_reach_the_zygote(kit, tmp_path):
+    """Only signals it handles reach PID 1 from inside its namespace: does a function that sends
+    SIGINT (which Python handles) and others to the zygote keep its marks, without the zygote's
+    traceback in its output, and leave the next submission untouched?"""
+    folder = tmp_path / "signals"
+    with_attack(kit, folder, "rnn_cell_forward", SIGNALS_TO_THE_ZYGOTE)
+    (folder / "z-correct.py").write_text(kit.CORRECT.read_text(encoding="utf-8"), encoding="utf-8")
+    results = {r["submission"]: r for r in kit.grade_json(folder, extra=("--sandbox", "bwrap", "--jobs", "1"))}
+    attack = results["attack.py"]
+    assert kit.scores(attack) == kit.FULL_MARKS, kit.feedback(attack, "rnn_cell_forward")
+    assert "Traceback" not in attack["printed"] and "KeyboardInterrupt" not in attack["printed"], attack["printed"]
+    assert results["z-correct.py"]["score"] == 100.0
