@@ -110,3 +110,45 @@ def test_signals_from_inside_the_sandbox_do_not_reach_the_zygote(kit, tmp_path):
     assert kit.scores(attack) == kit.FULL_MARKS, kit.feedback(attack, "rnn_cell_forward")
     assert "Traceback" not in attack["printed"] and "KeyboardInterrupt" not in attack["printed"], attack["printed"]
     assert results["z-correct.py"]["score"] == 100.0
+
+
+MEMORY_ACROSS_PROCESSES = '''
+def rnn_cell_forward(xt, a_prev, parameters):
+    import os
+    import time
+    import numpy as np
+    done_r, done_w = os.pipe()
+    for _ in range(3):  # each under the 2 GiB address-space limit, together above it
+        if os.fork() == 0:
+            try:
+                block = np.ones(768 << 17)  # 768 MiB, touched
+                os.write(done_w, b"+")
+                time.sleep(30)
+            finally:
+                os._exit(0)
+    held = b""
+    deadline = time.monotonic() + 50
+    while len(held) < 3 and time.monotonic() < deadline:
+        time.sleep(0.2)
+        os.set_blocking(done_r, False)
+        try:
+            held += os.read(done_r, 8)
+        except BlockingIOError:
+            pass
+    print("HELD", len(held), flush=True)
+    return _correct_rnn_cell_forward(xt, a_prev, parameters)
+'''
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason=(
+    "open: the memory limit is RLIMIT_AS per process (2 GiB), and a sandbox may run 32 processes, "
+    "so one graded function can hold up to 64 GiB of the grading machine's memory; a limit for the "
+    "whole sandbox needs a memory cgroup (e.g. cgroup v2 memory.max), which bubblewrap does not set"))
+def test_memory_is_capped_for_the_whole_sandbox(kit, tmp_path):
+    """Do three processes of one graded function, each holding 768 MiB, exceed what the sandbox
+    may hold in all (the --memory limit, 2 GiB)? Then at most two of them may succeed."""
+    path = with_attack(kit, tmp_path / "m", "rnn_cell_forward", MEMORY_ACROSS_PROCESSES)
+    result = kit.grade_json(path, extra=("--sandbox", "bwrap"), timeout="60")[0]
+    held = int(re.search(r"HELD (\d)", result["printed"]).group(1))
+    assert held < 3, result["printed"]
