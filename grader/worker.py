@@ -593,9 +593,40 @@ def empty(folder):
                     continue
                 stack.append((entry.path, False))
             elif entry.is_dir(follow_symlinks=False):
-                stack.append((entry.path, False))
+                remove_directory(entry.path)
             else:
                 os.unlink(entry.path)
+
+
+def remove_directory(path):
+    """Remove a folder a child made, however deep (paths longer than PATH_MAX, which
+    os.scandir(path) refuses, included): walked by chdir, one level at a time, with
+    no descriptor held per level. Only called once every process of the child is dead."""
+    home = os.open(".", os.O_RDONLY)
+    parent, name = os.path.split(path)
+    try:
+        os.chdir(parent)
+        os.chmod(name, 0o700)  # the child's own folder: it may have taken its rights away
+        os.chdir(name)
+        names = [name]
+        while names:
+            sub = None
+            with os.scandir(".") as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        sub = entry.name
+                        break
+                    os.unlink(entry.name)
+            if sub is not None:
+                os.chmod(sub, 0o700)
+                os.chdir(sub)
+                names.append(sub)
+            else:
+                os.chdir("..")
+                os.rmdir(names.pop())
+    finally:
+        os.fchdir(home)
+        os.close(home)
 
 
 def remove_ipc():

@@ -19,11 +19,13 @@ def _bwrap(require_bwrap):
     """Every attack here runs against bubblewrap (a failure under CI when it is missing)."""
 
 
-def with_attack(kit, folder: Path, function: str, body: str) -> Path:
-    """The correct example, its `function` replaced by the attack `body` (a def of that name)."""
+def with_attack(kit, folder: Path, functions: str, body: str) -> Path:
+    """The correct example, its `functions` (names, comma-separated) replaced by the attack
+    `body` (defs of those names); the originals stay reachable as _correct_<name>."""
     source = kit.CORRECT.read_text(encoding="utf-8")
-    assert f"\ndef {function}(" in source
-    source = source.replace(f"\ndef {function}(", f"\ndef _correct_{function}(")
+    for function in functions.split(","):
+        assert f"\ndef {function}(" in source
+        source = source.replace(f"\ndef {function}(", f"\ndef _correct_{function}(")
     path = folder / "attack.py"
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text(source + "\n\n" + body, encoding="utf-8")
@@ -152,3 +154,37 @@ def test_memory_is_capped_for_the_whole_sandbox(kit, tmp_path):
     result = kit.grade_json(path, extra=("--sandbox", "bwrap"), timeout="60")[0]
     held = int(re.search(r"HELD (\d)", result["printed"]).group(1))
     assert held < 3, result["printed"]
+
+
+DEEP_FOLDERS = '''
+def rnn_cell_forward(xt, a_prev, parameters, _calls=[]):
+    import os
+    _calls.append(1)
+    home = os.getcwd()
+    os.chdir("/tmp")
+    for level in range(100):  # a path of 25,000 characters: longer than PATH_MAX
+        name = f"{len(_calls)}-{level}".ljust(250, "d")
+        os.mkdir(name)
+        os.chdir(name)
+        open("file", "w").close()
+        os.chmod(".", 0o500) if level == 99 else None  # and a last folder it cannot write to
+    os.chdir(home)
+    return _correct_rnn_cell_forward(xt, a_prev, parameters)
+
+
+def rnn_forward(x, a0, parameters):
+    import os
+    print("LEFT", sorted(os.listdir("/tmp")), flush=True)
+    return _correct_rnn_forward(x, a0, parameters)
+'''
+
+
+def test_folders_deeper_than_path_max_are_emptied(kit, tmp_path):
+    """Is a tree of folders whose paths exceed PATH_MAX removed after the function that made it
+    (the zygote used to fail on it with ENAMETOOLONG and print its traceback into the student's
+    output), without costing the function its marks?"""
+    path = with_attack(kit, tmp_path / "d", "rnn_cell_forward,rnn_forward", DEEP_FOLDERS)
+    result = kit.grade_json(path, extra=("--sandbox", "bwrap"), timeout="10")[0]
+    assert "Traceback" not in result["printed"], result["printed"]
+    assert "LEFT []" in result["printed"], result["printed"]
+    assert kit.scores(result) == kit.FULL_MARKS
