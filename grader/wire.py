@@ -50,6 +50,12 @@ REPLY_ARRAYS = 10_000
 # and reports FILES_EXIT as its exit status.
 MAX_FILES = 10_000
 FILES_EXIT = 240
+# Memory a graded function's processes may hold in all (resident, not shared with the
+# zygote's files): the per-process address-space limit (RLIMIT_AS) alone would let its
+# 32 processes hold 32 times that. The zygote sums their resident memory every 50 ms
+# while the function runs; beyond the limit (the worker's --memory) it kills them all and
+# reports MEMORY_EXIT as the exit status.
+MEMORY_EXIT = 241
 ALLOWED_DTYPES = frozenset(
     np.dtype(t).str for t in
     ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",

@@ -454,6 +454,10 @@ def wait_child(control, pid):
                     stop(pid)
                     reap(pid)
                     return "exited", wire.FILES_EXIT
+                if too_much_memory():  # RLIMIT_AS bounds one process, not the function's processes together
+                    stop(pid)
+                    reap(pid)
+                    return "exited", wire.MEMORY_EXIT
             if control.socket in readable:
                 try:
                     header, fds = control.read()
@@ -491,6 +495,42 @@ def too_many_files():
         if stat.f_files - stat.f_ffree > wire.MAX_FILES + 100:  # + the mount points and the zygote's own
             return True
     return False
+
+
+def sandbox_memory_limit():
+    """The worker's --memory (its RLIMIT_AS), which the function's processes may hold in all."""
+    for item in os.environ.get("GRADER_WORKER_LIMITS", "").split(","):
+        name, _, value = item.partition("=")
+        if name == "RLIMIT_AS" and value.isdigit():
+            return int(value)
+    return None
+
+
+def too_much_memory():
+    """Do the sandbox's processes other than the zygote hold more resident memory than the
+    limit, together? (Resident minus shared pages, from /proc/PID/statm: the sandbox's PID
+    namespace shows its own processes only.)"""
+    if CONTAINED != "pidns" or MEMORY_LIMIT is None:
+        return False
+    total = 0
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return False
+    for name in names:
+        if not name.isdigit() or name == "1":
+            continue
+        try:
+            with open(f"/proc/{name}/statm", "rb") as f:
+                fields = f.read().split()
+            total += (int(fields[1]) - int(fields[2])) * PAGE_SIZE
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
+    return total > MEMORY_LIMIT
+
+
+MEMORY_LIMIT = sandbox_memory_limit()
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def stop(pid):

@@ -66,6 +66,9 @@ def describe_exit(code: int | None) -> str:
         return "it stopped answering"
     if code == wire.FILES_EXIT:
         return f"it made more than {wire.MAX_FILES} files, folders or links in /tmp or /dev/shm"
+    if code == wire.MEMORY_EXIT:
+        return ("its processes held more memory in all than the memory limit allows "
+                "(the limit covers every process the function starts, together)")
     if code < 0:
         if -code == signal.SIGXCPU:
             return "it used up its CPU time"
