@@ -278,34 +278,37 @@ def evaluate(problem: Problem, cases: list[Case], outcomes: list[Outcome],
 def diagnose(problem: Problem, cases: list[Case], outcomes: list[Outcome], wrong: set[str]) -> list[str]:
     """Hints for the known mistakes (grader.mistakes) whose outputs the submission reproduces.
 
-    A mistake is recognised when every wrong output it explains matches the
-    mistaken variant's output on every case the function ran, and it explains
-    at least one wrong output.
+    A mistake is recognised when every output it makes wrong (as this module
+    judges them, on these cases) is wrong in the submission too, and each of
+    them matches the mistaken variant's output, within the grader's
+    tolerances, on every case. A submission that did not return on every case
+    gets no hint. Of two matching mistakes, one that explains a strict part of
+    what the other explains is dropped. The variants' outputs are computed
+    once per case (memoised on the case), so diagnosing costs a comparison per
+    known mistake.
     """
     from .mistakes import for_function
 
-    hints = []
+    if len(outcomes) < len(cases) or any(o.status != "ok" or not_returned(problem, o.result) for o in outcomes):
+        return []
+    got = [outputs_of(problem, o.result) for o in outcomes]
+    found = []  # (hint, the outputs it explains)
     for mistake in for_function(problem.name):
-        explained = wrong & set(mistake.outputs)
-        if not explained:
+        if not wrong & set(mistake.outputs):
             continue
-        matched = True
-        for case, outcome in zip(cases, outcomes):
-            if outcome.status != "ok" or not_returned(problem, outcome.result):
-                matched = False
-                break
+        variants = []
+        for case in cases:
             if mistake.name not in case.variants:
                 with np.errstate(all="ignore"):
-                    value = mistake.variant(*copy.deepcopy(case.args))
-                case.variants[mistake.name] = outputs_of(problem, value)
-            variant = case.variants[mistake.name]
-            got = outputs_of(problem, outcome.result)
-            for key in explained:
-                if key not in got or output_problem(problem, key, got[key], variant[key]):
-                    matched = False
-                    break
-            if not matched:
-                break
-        if matched:
-            hints.append(mistake.hint)
-    return hints
+                    value = outputs_of(problem, mistake.variant(*copy.deepcopy(case.args)))
+                changed = {k for k in problem.outputs if output_problem(problem, k, value[k], case.expected[k])}
+                case.variants[mistake.name] = (value, changed)
+            variants.append(case.variants[mistake.name])
+        claimed = set().union(*(changed for _, changed in variants))
+        if not claimed or not claimed <= wrong:
+            continue
+        if all(key in g and not output_problem(problem, key, g[key], value[key])
+               for g, (value, _) in zip(got, variants) for key in claimed):
+            found.append((mistake.hint, claimed))
+    # a mistake that explains only part of what another matching one explains is not the cause
+    return [hint for hint, claimed in found if not any(claimed < other for _, other in found)]

@@ -54,69 +54,96 @@ def _softmax_over_batch(z):
     return softmax(np.asarray(z).T).T
 
 
+def _softmax_over_all(z):
+    """exp(z) / sum(exp(z)) over every entry of the matrix: no axis at all."""
+    e = np.exp(z - np.max(z))
+    return e / np.sum(e)
+
+
+OUTPUT_ACTIVATIONS = {"softmax": softmax, "batch": _softmax_over_batch, "all": _softmax_over_all,
+                      "sigmoid": sigmoid}
+
+
+def _slip(builder, **slips):
+    """A variant: `builder` with these keyword slips, the graded function's signature otherwise."""
+    def variant(*args):
+        return builder(*args, **slips)
+    variant.__name__ = builder.__name__ + "".join(f"_{k}" for k in slips)
+    return variant
+
+
+def _bias_sum(dz, db="sum"):
+    """The bias gradient as written: right (sum over the batch, keepdims) or a slip."""
+    if db == "mean":
+        return np.mean(dz, axis=1, keepdims=True)
+    if db == "axis0":
+        return np.sum(dz, axis=0, keepdims=True)
+    if db == "no-keepdims":
+        return np.sum(dz, axis=1)
+    return np.sum(dz, axis=1, keepdims=True)
+
+
 # ---------------------------------------------------------------- rnn_cell_forward
 
-def _rnn_cell(xt, a_prev, parameters, *, y_from_a_prev=False, softmax_axis=0):
-    p = parameters
-    a_next = np.tanh(p["Waa"] @ a_prev + p["Wax"] @ xt + p["ba"])
-    scores = p["Wya"] @ (a_prev if y_from_a_prev else a_next) + p["by"]
-    yt_pred = softmax(scores) if softmax_axis == 0 else _softmax_over_batch(scores)
-    return a_next, yt_pred, (a_next, a_prev, xt, parameters)
-
-
-def _rnn_cell_softmax_over_batch(xt, a_prev, parameters):
-    return _rnn_cell(xt, a_prev, parameters, softmax_axis=1)
-
-
-def _rnn_cell_y_from_a_prev(xt, a_prev, parameters):
-    return _rnn_cell(xt, a_prev, parameters, y_from_a_prev=True)
+def _rnn_cell(xt, a_prev, parameters, *, y_from_a_prev=False, output="softmax", drop=(),
+              activation="tanh", waa_transposed=False, cache_order=False):
+    p = dict(parameters)
+    for b in drop:
+        p[b] = np.zeros_like(p[b])
+    Waa = p["Waa"].T if waa_transposed else p["Waa"]
+    z = Waa @ a_prev + p["Wax"] @ xt + p["ba"]
+    a_next = {"tanh": np.tanh, "sigmoid": sigmoid, "none": lambda v: v}[activation](z)
+    yt_pred = OUTPUT_ACTIVATIONS[output](p["Wya"] @ (a_prev if y_from_a_prev else a_next) + p["by"])
+    cache = (a_next, xt, a_prev, parameters) if cache_order else (a_next, a_prev, xt, parameters)
+    return a_next, yt_pred, cache
 
 
 # ---------------------------------------------------------------- lstm_cell_forward
 
 def _lstm_cell(xt, a_prev, c_prev, parameters, *, xt_first=False, update_gate=True,
-               tanh_on_cell=True, softmax_axis=0):
-    p = parameters
+               tanh_on_cell=True, output="softmax", drop=(), weights_swapped=None,
+               swapped_in_update=False, c_from_a_prev=False, a_from_c_prev=False,
+               candidate="tanh", y_from_c=False):
+    p = dict(parameters)
+    for b in drop:
+        p[b] = np.zeros_like(p[b])
+    if weights_swapped:
+        g, h = weights_swapped
+        p["W" + g], p["W" + h] = p["W" + h], p["W" + g]
+        p["b" + g], p["b" + h] = p["b" + h], p["b" + g]
     z = np.concatenate([xt, a_prev] if xt_first else [a_prev, xt], axis=0)
     ft = sigmoid(p["Wf"] @ z + p["bf"])
     it = sigmoid(p["Wi"] @ z + p["bi"])
-    cct = np.tanh(p["Wc"] @ z + p["bc"])
-    c_next = ft * c_prev + (it * cct if update_gate else cct)
+    cct = {"tanh": np.tanh, "sigmoid": sigmoid, "none": lambda v: v}[candidate](p["Wc"] @ z + p["bc"])
+    keep, write = (it, ft) if swapped_in_update else (ft, it)
+    old = a_prev if c_from_a_prev else c_prev
+    c_next = keep * old + (write * cct if update_gate else cct)
     ot = sigmoid(p["Wo"] @ z + p["bo"])
-    a_next = ot * (np.tanh(c_next) if tanh_on_cell else c_next)
-    scores = p["Wy"] @ a_next + p["by"]
-    yt_pred = softmax(scores) if softmax_axis == 0 else _softmax_over_batch(scores)
+    state = c_prev if a_from_c_prev else c_next
+    a_next = ot * (np.tanh(state) if tanh_on_cell else state)
+    yt_pred = OUTPUT_ACTIVATIONS[output](p["Wy"] @ (c_next if y_from_c else a_next) + p["by"])
     cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
     return a_next, c_next, yt_pred, cache
 
 
-def _lstm_cell_no_tanh_on_cell(xt, a_prev, c_prev, parameters):
-    return _lstm_cell(xt, a_prev, c_prev, parameters, tanh_on_cell=False)
-
-
-def _lstm_cell_xt_first(xt, a_prev, c_prev, parameters):
-    return _lstm_cell(xt, a_prev, c_prev, parameters, xt_first=True)
-
-
-def _lstm_cell_no_update_gate(xt, a_prev, c_prev, parameters):
-    return _lstm_cell(xt, a_prev, c_prev, parameters, update_gate=False)
-
-
-def _lstm_cell_softmax_over_batch(xt, a_prev, c_prev, parameters):
-    return _lstm_cell(xt, a_prev, c_prev, parameters, softmax_axis=1)
-
-
 # ---------------------------------------------------------------- rnn_cell_backward
 
-def _rnn_cell_back(da_next, cache, *, tanh_derivative):
+def _rnn_cell_back(da_next, cache, *, tanh_derivative=None, waa_not_transposed=False,
+                   dwaa_transposed=False, dwaa_from_a_next=False, dwax_transposed=False,
+                   db="sum", derivative_of_a_prev=False):
     a_next, a_prev, xt, parameters = cache
-    dz = da_next * tanh_derivative(a_next)
+    if tanh_derivative is None:
+        tanh_derivative = lambda a: 1.0 - a ** 2  # noqa: E731
+    dz = da_next * tanh_derivative(a_prev if derivative_of_a_prev else a_next)
+    Waa = parameters["Waa"]
+    dWaa = dz @ (a_next if dwaa_from_a_next else a_prev).T
+    dWax = dz @ xt.T
     return {
         "dxt": parameters["Wax"].T @ dz,
-        "da_prev": parameters["Waa"].T @ dz,
-        "dWax": dz @ xt.T,
-        "dWaa": dz @ a_prev.T,
-        "dba": np.sum(dz, axis=1, keepdims=True),
+        "da_prev": (Waa if waa_not_transposed else Waa.T) @ dz,
+        "dWax": dWax.T if dwax_transposed else dWax,
+        "dWaa": dWaa.T if dwaa_transposed else dWaa,
+        "dba": _bias_sum(dz, db),
     }
 
 
@@ -135,30 +162,49 @@ def _dcct_right(dc, it, cct):
 
 
 def _lstm_cell_back(da_next, dc_next, cache, *, dcct=_dcct_right, xt_first_slices=False,
-                    xt_first_concat=False, dc_prev_from_dc_next_only=False):
+                    xt_first_concat=False, dc_prev="dc * ft", dc="right", dot="right",
+                    parentheses=True, candidate_gate="it", db="sum", dw_transposed=False,
+                    gate_left_out=None, forget_from_a_prev=False):
     a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
     n_a, n_x = a_prev.shape[0], xt.shape[0]
     tanh_c = np.tanh(c_next)
-    dc = dc_next + da_next * ot * (1.0 - tanh_c ** 2)
-    d_gate = {
-        "f": dc * c_prev * ft * (1.0 - ft),
-        "i": dc * cct * it * (1.0 - it),
-        "c": dcct(dc, it, cct),
-        "o": da_next * tanh_c * ot * (1.0 - ot),
-    }
+    through_a = da_next * ot * {
+        "right": 1.0 - tanh_c ** 2,
+        "tanh-of-cct": 1.0 - np.tanh(cct) ** 2,
+        "c-next-as-tanh": 1.0 - c_next ** 2,
+    }.get(dc, 1.0 - tanh_c ** 2)
+    total = {"no-dc-next": through_a, "no-da-next": dc_next}.get(dc, dc_next + through_a)
+    gate_in = it if candidate_gate == "it" else ft
+    old = a_prev if forget_from_a_prev else c_prev
+    if parentheses:
+        d_gate = {
+            "f": total * old * ft * (1.0 - ft),
+            "i": total * cct * it * (1.0 - it),
+            "c": dcct(total, gate_in, cct),
+        }
+    else:  # (dc_next * x + da_next * ... * x) * g' written without the outer parentheses
+        d_gate = {
+            "f": dc_next * old + through_a * old * ft * (1.0 - ft),
+            "i": dc_next * cct + through_a * cct * it * (1.0 - it),
+            "c": dc_next * gate_in + through_a * gate_in * (1.0 - cct ** 2),
+        }
+    d_gate["o"] = {"right": da_next * tanh_c, "tanh-of-cct": da_next * np.tanh(cct),
+                   "dc": total * tanh_c}[dot] * ot * (1.0 - ot)
     z = np.concatenate([xt, a_prev] if xt_first_concat else [a_prev, xt], axis=0)
     grads = {"dxt": 0.0, "da_prev": 0.0,
-             "dc_prev": dc_next * ft if dc_prev_from_dc_next_only else dc * ft}
+             "dc_prev": {"dc * ft": total * ft, "dc_next * ft": dc_next * ft, "dc": total}[dc_prev]}
     for g in GATES:
         W = parameters["W" + g]
         if xt_first_slices:
             to_a, to_x = W[:, n_x:], W[:, :n_x]
         else:
             to_a, to_x = W[:, :n_a], W[:, n_a:]
-        grads["da_prev"] = grads["da_prev"] + to_a.T @ d_gate[g]
-        grads["dxt"] = grads["dxt"] + to_x.T @ d_gate[g]
-        grads["dW" + g] = d_gate[g] @ z.T
-        grads["db" + g] = np.sum(d_gate[g], axis=1, keepdims=True)
+        if g != gate_left_out:
+            grads["da_prev"] = grads["da_prev"] + to_a.T @ d_gate[g]
+            grads["dxt"] = grads["dxt"] + to_x.T @ d_gate[g]
+        dW = d_gate[g] @ z.T
+        grads["dW" + g] = dW.T if dw_transposed else dW
+        grads["db" + g] = _bias_sum(d_gate[g], db)
     return grads
 
 
@@ -186,39 +232,56 @@ def _lstm_cell_back_old_erratum(da_next, dc_next, cache):
 
 
 def _lstm_cell_back_dc_prev_short(da_next, dc_next, cache):
-    return _lstm_cell_back(da_next, dc_next, cache, dc_prev_from_dc_next_only=True)
+    return _lstm_cell_back(da_next, dc_next, cache, dc_prev="dc_next * ft")
 
 
 # ---------------------------------------------------------------- rnn_forward / lstm_forward
 
-def _rnn_forward_a0_every_step(x, a0, parameters):
+def _sequence_forward(x, a0, parameters, *, model, start="a0", every_step_from_a0=False,
+                      first_step=0, c_start="zeros", carry_c=True, c_holds_a=False):
+    """The sequence forward pass with the reference cell, and optional slips."""
     n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wya"].shape
-    a, y_pred, caches = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), []
-    for t in range(T_x):
-        a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a0, parameters)
-        a[:, :, t], y_pred[:, :, t] = a_next, yt_pred
+    lstm = model == "lstm"
+    n_y, n_a = parameters["Wy" if lstm else "Wya"].shape
+    a, y, c = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), np.zeros((n_a, m, T_x))
+    caches = []
+    a_next = np.zeros((n_a, m)) if start == "zeros" else a0
+    c_next = a0 if c_start == "a0" else np.zeros((n_a, m))
+    for t in range(first_step, T_x):
+        a_prev = a0 if every_step_from_a0 else a_next
+        if lstm:
+            c_prev = c_next if carry_c else np.zeros((n_a, m))
+            a_next, c_next, yt, cache = lstm_cell_forward(x[:, :, t], a_prev, c_prev, parameters)
+            c[:, :, t] = a_next if c_holds_a else c_next
+        else:
+            a_next, yt, cache = rnn_cell_forward(x[:, :, t], a_prev, parameters)
+        a[:, :, t], y[:, :, t] = a_next, yt
         caches.append(cache)
-    return a, y_pred, (caches, x)
+    if lstm:
+        return a, y, c, (caches, x)
+    return a, y, (caches, x)
+
+
+def _forward_variant(model, **slips):
+    def variant(x, a0, parameters):
+        return _sequence_forward(x, a0, parameters, model=model, **slips)
+    return variant
+
+
+def _rnn_forward_a0_every_step(x, a0, parameters):
+    return _sequence_forward(x, a0, parameters, model="rnn", every_step_from_a0=True)
 
 
 def _lstm_forward_a0_every_step(x, a0, parameters):
-    n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wy"].shape
-    a, c, y = np.zeros((n_a, m, T_x)), np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x))
-    caches, c_next = [], np.zeros((n_a, m))
-    for t in range(T_x):
-        a_next, c_next, yt, cache = lstm_cell_forward(x[:, :, t], a0, c_next, parameters)
-        a[:, :, t], c[:, :, t], y[:, :, t] = a_next, c_next, yt
-        caches.append(cache)
-    return a, y, c, (caches, x)
+    return _sequence_forward(x, a0, parameters, model="lstm", every_step_from_a0=True)
 
 
 # ---------------------------------------------------------------- rnn_backward / lstm_backward
 
 def _sequence_backward(da, caches, *, model, upstream=True, propagate_a=True,
-                       propagate_c=True, accumulate=True, reverse=True):
-    """The sequence backward pass with the reference cell, and optional slips."""
+                       propagate_c=True, accumulate=True, reverse=True, last_step=0):
+    """The sequence backward pass with the reference cell, and optional slips
+    (`last_step=1`: the loop stops before t = 0)."""
     cell_caches, x = caches
     n_a, m, T_x = da.shape
     n_x = x.shape[0]
@@ -229,7 +292,8 @@ def _sequence_backward(da, caches, *, model, upstream=True, propagate_a=True,
     sums = {k: np.zeros(s) for k, s in shapes.items()}
     dx = np.zeros((n_x, m, T_x))
     da_prevt, dc_prevt = np.zeros((n_a, m)), np.zeros((n_a, m))
-    for t in (reversed(range(T_x)) if reverse else range(T_x)):
+    steps = range(last_step, T_x)
+    for t in (reversed(steps) if reverse else steps):
         da_next = np.zeros((n_a, m))
         if upstream:
             da_next = da_next + da[:, :, t]
@@ -259,34 +323,137 @@ def _backward_variant(model, **slips):
 _RNN_CELL_GRADS = ("dxt", "da_prev", "dWax", "dWaa", "dba")
 _RNN_GRADS = ("dx", "da0", "dWax", "dWaa", "dba")
 _LSTM_GRADS = ("dx", "da0") + LSTM_PARAM_GRADS
+_LSTM_CELL_GRADS = ("dxt", "da_prev", "dc_prev") + LSTM_PARAM_GRADS
+_LSTM_CELL_FWD = ("a_next", "c_next", "yt_pred", "cache")
+_NO_DC_PREV = ("dxt", "da_prev") + LSTM_PARAM_GRADS
+_GATE_NAMES = {"f": "forget gate", "i": "update gate", "c": "candidate", "o": "output gate"}
+
+
+def _lstm_bias_missing(bias: str) -> Mistake:
+    """The LSTM cell forward without one of its biases (bf, bi, bc, bo or by)."""
+    if bias == "by":
+        outputs, what = ("yt_pred",), "`yt_pred`"
+    elif bias == "bo":
+        outputs, what = ("a_next", "yt_pred", "cache"), "`a_next`, `yt_pred` and the cached ot"
+    else:
+        outputs, what = _LSTM_CELL_FWD, "`c_next`, `a_next` and the cache"
+    return Mistake("lstm_cell_forward", f"bias-{bias}-missing", outputs,
+                   f"{what} come out as if the bias `{bias}` were left out: every gate and the "
+                   f"prediction add their bias after the product with the weights.",
+                   _slip(_lstm_cell, drop=(bias,)))
+
+
+def _lstm_gate_left_out(gate: str) -> Mistake:
+    return Mistake("lstm_cell_backward", f"{_GATE_NAMES[gate].replace(' ', '-')}-missing-from-da-prev",
+                   ("dxt", "da_prev"),
+                   f"`dxt` and `da_prev` miss the {_GATE_NAMES[gate]}'s term: each is a sum over the "
+                   f"four gates (f, i, c, o) of the W slice transposed times that gate's gradient.",
+                   _slip(_lstm_cell_back, gate_left_out=gate))
+
 
 CATALOGUE: tuple[Mistake, ...] = (
     # rnn_cell_forward
     Mistake("rnn_cell_forward", "softmax-over-batch-axis", ("yt_pred",),
             "`yt_pred` is normalised across the batch (its rows sum to 1, not its columns): "
             "the softmax runs over axis 1, but each column is one example's distribution.",
-            _rnn_cell_softmax_over_batch),
+            _slip(_rnn_cell, output="batch")),
     Mistake("rnn_cell_forward", "yt-pred-from-a-prev", ("yt_pred",),
             "`a_next` is right but `yt_pred` is not: the prediction seems to use `a_prev`; "
             "it should be softmax(Wya a_next + by), from the new hidden state.",
-            _rnn_cell_y_from_a_prev),
+            _slip(_rnn_cell, y_from_a_prev=True)),
+    Mistake("rnn_cell_forward", "softmax-over-all-entries", ("yt_pred",),
+            "`yt_pred` sums to 1 over the whole matrix: the softmax divides by the sum of every "
+            "entry; each column (one example) should be normalised on its own (axis 0).",
+            _slip(_rnn_cell, output="all")),
+    Mistake("rnn_cell_forward", "sigmoid-for-softmax", ("yt_pred",),
+            "`yt_pred` matches sigmoid(Wya a_next + by): the prediction needs a softmax, so that "
+            "each column is a distribution that sums to 1.",
+            _slip(_rnn_cell, output="sigmoid")),
+    Mistake("rnn_cell_forward", "bias-ba-missing", ("a_next", "yt_pred", "cache"),
+            "`a_next` (and so `yt_pred`) comes out as if the bias `ba` were left out: "
+            "a_next = tanh(Waa a_prev + Wax xt + ba).",
+            _slip(_rnn_cell, drop=("ba",))),
+    Mistake("rnn_cell_forward", "bias-by-missing", ("yt_pred",),
+            "`a_next` is right but `yt_pred` comes out as if the bias `by` were left out: "
+            "yt_pred = softmax(Wya a_next + by).",
+            _slip(_rnn_cell, drop=("by",))),
+    Mistake("rnn_cell_forward", "tanh-missing", ("a_next", "yt_pred", "cache"),
+            "`a_next` equals Waa a_prev + Wax xt + ba without the activation: "
+            "a_next = tanh(Waa a_prev + Wax xt + ba).",
+            _slip(_rnn_cell, activation="none")),
+    Mistake("rnn_cell_forward", "sigmoid-for-tanh", ("a_next", "yt_pred", "cache"),
+            "`a_next` matches sigmoid(Waa a_prev + Wax xt + ba): the hidden state of this RNN uses "
+            "tanh, not the sigmoid.",
+            _slip(_rnn_cell, activation="sigmoid")),
+    Mistake("rnn_cell_forward", "waa-transposed", ("a_next", "yt_pred", "cache"),
+            "`a_next` matches Waa.T a_prev: the recurrent weights are used transposed; the product "
+            "is Waa a_prev (Waa is (n_a, n_a), so both shapes fit).",
+            _slip(_rnn_cell, waa_transposed=True)),
+    Mistake("rnn_cell_forward", "cache-order", ("cache",),
+            "`cache` holds the right values in another order: it should be "
+            "(a_next, a_prev, xt, parameters), the order rnn_cell_backward unpacks.",
+            _slip(_rnn_cell, cache_order=True)),
     # lstm_cell_forward
     Mistake("lstm_cell_forward", "tanh-missing-on-cell-state", ("a_next", "yt_pred", "cache"),
             "`c_next` is right but `a_next` equals `ot * c_next`: the tanh on the cell state is "
             "missing (a_next = ot * tanh(c_next)).",
-            _lstm_cell_no_tanh_on_cell),
-    Mistake("lstm_cell_forward", "concat-order-swapped", ("a_next", "c_next", "yt_pred", "cache"),
+            _slip(_lstm_cell, tanh_on_cell=False)),
+    Mistake("lstm_cell_forward", "concat-order-swapped", _LSTM_CELL_FWD,
             "Every output is off in a way that matches stacking `[xt; a_prev]`: the weights act on "
             "the concatenation with `a_prev` first, `[a_prev; xt]`.",
-            _lstm_cell_xt_first),
-    Mistake("lstm_cell_forward", "update-gate-missing", ("a_next", "c_next", "yt_pred", "cache"),
+            _slip(_lstm_cell, xt_first=True)),
+    Mistake("lstm_cell_forward", "update-gate-missing", _LSTM_CELL_FWD,
             "`c_next` equals `ft * c_prev + cct`: the candidate value is added without the update "
             "gate (c_next = ft * c_prev + it * cct).",
-            _lstm_cell_no_update_gate),
+            _slip(_lstm_cell, update_gate=False)),
     Mistake("lstm_cell_forward", "softmax-over-batch-axis", ("yt_pred",),
             "`yt_pred` is normalised across the batch (its rows sum to 1, not its columns): "
             "the softmax runs over axis 1, but each column is one example's distribution.",
-            _lstm_cell_softmax_over_batch),
+            _slip(_lstm_cell, output="batch")),
+    Mistake("lstm_cell_forward", "softmax-over-all-entries", ("yt_pred",),
+            "`yt_pred` sums to 1 over the whole matrix: the softmax divides by the sum of every "
+            "entry; each column (one example) should be normalised on its own (axis 0).",
+            _slip(_lstm_cell, output="all")),
+    Mistake("lstm_cell_forward", "sigmoid-for-softmax", ("yt_pred",),
+            "`yt_pred` matches sigmoid(Wy a_next + by): the prediction needs a softmax, so that "
+            "each column is a distribution that sums to 1.",
+            _slip(_lstm_cell, output="sigmoid")),
+    Mistake("lstm_cell_forward", "forget-update-weights-swapped", _LSTM_CELL_FWD,
+            "`c_next` matches gates computed with swapped weights: the forget gate uses Wf, bf "
+            "and the update gate Wi, bi (ft = sigmoid(Wf z + bf)).",
+            _slip(_lstm_cell, weights_swapped=("f", "i"))),
+    Mistake("lstm_cell_forward", "forget-output-weights-swapped", _LSTM_CELL_FWD,
+            "`c_next` and `a_next` match the forget and output gates computed with each other's "
+            "weights: ft uses Wf, bf and ot uses Wo, bo.",
+            _slip(_lstm_cell, weights_swapped=("f", "o"))),
+    Mistake("lstm_cell_forward", "update-output-weights-swapped", _LSTM_CELL_FWD,
+            "`c_next` and `a_next` match the update and output gates computed with each other's "
+            "weights: it uses Wi, bi and ot uses Wo, bo.",
+            _slip(_lstm_cell, weights_swapped=("i", "o"))),
+    Mistake("lstm_cell_forward", "gates-swapped-in-c-next", _LSTM_CELL_FWD,
+            "`c_next` equals `it * c_prev + ft * cct`: the two gates are swapped in the update; "
+            "the forget gate keeps the old state, c_next = ft * c_prev + it * cct.",
+            _slip(_lstm_cell, swapped_in_update=True)),
+    Mistake("lstm_cell_forward", "c-next-from-a-prev", _LSTM_CELL_FWD,
+            "`c_next` matches `ft * a_prev + it * cct`: the forget gate should scale the previous "
+            "cell state, c_next = ft * c_prev + it * cct.",
+            _slip(_lstm_cell, c_from_a_prev=True)),
+    Mistake("lstm_cell_forward", "a-next-from-c-prev", ("a_next", "yt_pred", "cache"),
+            "`c_next` is right but `a_next` equals `ot * tanh(c_prev)`: the new hidden state comes "
+            "from the new cell state, a_next = ot * tanh(c_next).",
+            _slip(_lstm_cell, a_from_c_prev=True)),
+    Mistake("lstm_cell_forward", "candidate-sigmoid", _LSTM_CELL_FWD,
+            "`c_next` matches a candidate `cct` computed with the sigmoid: the candidate value "
+            "uses tanh, cct = tanh(Wc z + bc); only the gates use the sigmoid.",
+            _slip(_lstm_cell, candidate="sigmoid")),
+    Mistake("lstm_cell_forward", "candidate-tanh-missing", _LSTM_CELL_FWD,
+            "`c_next` matches a candidate `cct` without its activation: cct = tanh(Wc z + bc).",
+            _slip(_lstm_cell, candidate="none")),
+    Mistake("lstm_cell_forward", "yt-pred-from-c-next", ("yt_pred",),
+            "`a_next` and `c_next` are right but `yt_pred` seems to use `c_next`: the prediction "
+            "is softmax(Wy a_next + by), from the hidden state.",
+            _slip(_lstm_cell, y_from_c=True)),
+    *(_lstm_bias_missing(b) for b in ("bf", "bi", "bc", "bo", "by")),
     # rnn_cell_backward
     Mistake("rnn_cell_backward", "tanh-derivative-missing", _RNN_CELL_GRADS,
             "Every gradient is off by the factor (1 - a_next**2): the derivative of the tanh is "
@@ -296,6 +463,38 @@ CATALOGUE: tuple[Mistake, ...] = (
             "Every gradient is off as if the tanh derivative were 1 - tanh(a_next)**2: `a_next` "
             "already is the tanh, so the factor is 1 - a_next**2.",
             _rnn_cell_back_tanh_of_a_next),
+    Mistake("rnn_cell_backward", "tanh-derivative-of-a-prev", _RNN_CELL_GRADS,
+            "Every gradient matches dz = da_next * (1 - a_prev**2): the tanh being differentiated "
+            "is the one that made `a_next`, so the factor is 1 - a_next**2.",
+            _slip(_rnn_cell_back, derivative_of_a_prev=True)),
+    Mistake("rnn_cell_backward", "waa-not-transposed", ("da_prev",),
+            "Only `da_prev` is wrong: it matches Waa @ dz; the gradient flows back through the "
+            "transpose, da_prev = Waa.T @ dz.",
+            _slip(_rnn_cell_back, waa_not_transposed=True)),
+    Mistake("rnn_cell_backward", "dwaa-transposed", ("dWaa",),
+            "Only `dWaa` is wrong: it is the transpose of the right one (a_prev @ dz.T); "
+            "dWaa = dz @ a_prev.T.",
+            _slip(_rnn_cell_back, dwaa_transposed=True)),
+    Mistake("rnn_cell_backward", "dwaa-from-a-next", ("dWaa",),
+            "Only `dWaa` is wrong: it matches dz @ a_next.T; Waa multiplied `a_prev`, so "
+            "dWaa = dz @ a_prev.T.",
+            _slip(_rnn_cell_back, dwaa_from_a_next=True)),
+    Mistake("rnn_cell_backward", "dwax-transposed", ("dWax",),
+            "`dWax` is the transpose of the right one (xt @ dz.T, shape (n_x, n_a)): "
+            "dWax = dz @ xt.T has the shape of Wax, (n_a, n_x).",
+            _slip(_rnn_cell_back, dwax_transposed=True)),
+    Mistake("rnn_cell_backward", "dba-mean", ("dba",),
+            "`dba` is the mean over the batch: the bias gradient is the sum over the examples, "
+            "np.sum(dz, axis=1, keepdims=True).",
+            _slip(_rnn_cell_back, db="mean")),
+    Mistake("rnn_cell_backward", "dba-summed-over-wrong-axis", ("dba",),
+            "`dba` is summed over axis 0 (shape (1, m)): the bias gradient sums over the batch, "
+            "np.sum(dz, axis=1, keepdims=True), shape (n_a, 1).",
+            _slip(_rnn_cell_back, db="axis0")),
+    Mistake("rnn_cell_backward", "dba-keepdims-missing", ("dba",),
+            "`dba` has shape (n_a,): the sum drops the axis; np.sum(dz, axis=1, keepdims=True) "
+            "keeps the shape of ba, (n_a, 1).",
+            _slip(_rnn_cell_back, db="no-keepdims")),
     # lstm_cell_backward
     Mistake("lstm_cell_backward", "weight-slices-swapped", ("dxt", "da_prev"),
             "`dxt` and `da_prev` are wrong while the weight gradients are right: the slices look "
@@ -322,16 +521,103 @@ CATALOGUE: tuple[Mistake, ...] = (
             "Only `dc_prev` is wrong: it looks like dc_next * ft; the cell state also reaches the "
             "loss through a_next, so dc_prev = (dc_next + da_next * ot * (1 - tanh(c_next)**2)) * ft.",
             _lstm_cell_back_dc_prev_short),
+    Mistake("lstm_cell_backward", "dc-prev-without-forget-gate", ("dc_prev",),
+            "Only `dc_prev` is wrong: it equals the total cell-state gradient dc; going back one step "
+            "multiplies it by the forget gate, dc_prev = dc * ft.",
+            _slip(_lstm_cell_back, dc_prev="dc")),
+    Mistake("lstm_cell_backward", "dc-without-dc-next", _LSTM_CELL_GRADS[:3] + LSTM_PARAM_GRADS[:6],
+            "`dc_prev` and the f, i, c gradients match dc = da_next * ot * (1 - tanh(c_next)**2) "
+            "alone: the gradient arriving from the next step is added, dc = dc_next + that.",
+            _slip(_lstm_cell_back, dc="no-dc-next")),
+    Mistake("lstm_cell_backward", "dc-without-da-next", _LSTM_CELL_GRADS[:3] + LSTM_PARAM_GRADS[:6],
+            "`dc_prev` and the f, i, c gradients match dc = dc_next alone: the cell state also "
+            "reaches the loss through a_next, dc = dc_next + da_next * ot * (1 - tanh(c_next)**2).",
+            _slip(_lstm_cell_back, dc="no-da-next")),
+    Mistake("lstm_cell_backward", "tanh-of-cct-for-tanh-of-c-next",
+            _LSTM_CELL_GRADS[:3] + LSTM_PARAM_GRADS[:6],
+            "`dc_prev` and the f, i, c gradients use 1 - tanh(cct)**2 where the path through a_next "
+            "needs 1 - tanh(c_next)**2 (a_next = ot * tanh(c_next)).",
+            _slip(_lstm_cell_back, dc="tanh-of-cct")),
+    Mistake("lstm_cell_backward", "c-next-taken-as-tanh",
+            _LSTM_CELL_GRADS[:3] + LSTM_PARAM_GRADS[:6],
+            "`dc_prev` and the f, i, c gradients use 1 - c_next**2: `c_next` is not a tanh output, "
+            "so the factor is 1 - tanh(c_next)**2.",
+            _slip(_lstm_cell_back, dc="c-next-as-tanh")),
+    Mistake("lstm_cell_backward", "output-gate-with-tanh-of-cct", ("dxt", "da_prev", "dWo", "dbo"),
+            "`dWo`, `dbo` (and so `dxt`, `da_prev`) use tanh(cct) where the output gate multiplied "
+            "tanh(c_next): dot = da_next * tanh(c_next) * ot * (1 - ot).",
+            _slip(_lstm_cell_back, dot="tanh-of-cct")),
+    Mistake("lstm_cell_backward", "output-gate-with-dc", ("dxt", "da_prev", "dWo", "dbo"),
+            "`dWo`, `dbo` (and so `dxt`, `da_prev`) match dc in place of da_next: the output gate "
+            "only acts through a_next, dot = da_next * tanh(c_next) * ot * (1 - ot).",
+            _slip(_lstm_cell_back, dot="dc")),
+    Mistake("lstm_cell_backward", "gate-derivatives-missing-parentheses", _NO_DC_PREV[:2] + LSTM_PARAM_GRADS[:6],
+            "`dWf`, `dWi`, `dWc` match the gate derivative applied to the da_next term only: "
+            "parentheses are missing, (dc_next * x + da_next * ...) * gate derivative.",
+            _slip(_lstm_cell_back, parentheses=False)),
+    Mistake("lstm_cell_backward", "candidate-with-forget-gate", ("dxt", "da_prev", "dWc", "dbc"),
+            "`dWc`, `dbc` (and so `dxt`, `da_prev`) match ft in place of it: the candidate enters "
+            "c_next through the update gate, dcct = dc * it * (1 - cct**2).",
+            _slip(_lstm_cell_back, candidate_gate="ft")),
+    Mistake("lstm_cell_backward", "forget-gate-with-a-prev", ("dxt", "da_prev", "dWf", "dbf"),
+            "`dWf`, `dbf` (and so `dxt`, `da_prev`) match a_prev in place of c_prev: the forget gate "
+            "scales the old cell state, dft = dc * c_prev * ft * (1 - ft).",
+            _slip(_lstm_cell_back, forget_from_a_prev=True)),
+    Mistake("lstm_cell_backward", "db-mean", ("dbf", "dbi", "dbc", "dbo"),
+            "`dbf`, `dbi`, `dbc`, `dbo` are means over the batch: a bias gradient is the sum over "
+            "the examples, np.sum(dgate, axis=1, keepdims=True).",
+            _slip(_lstm_cell_back, db="mean")),
+    Mistake("lstm_cell_backward", "db-summed-over-wrong-axis", ("dbf", "dbi", "dbc", "dbo"),
+            "`dbf`, `dbi`, `dbc`, `dbo` are summed over axis 0 (shape (1, m)): a bias gradient sums "
+            "over the batch, axis=1 with keepdims=True, shape (n_a, 1).",
+            _slip(_lstm_cell_back, db="axis0")),
+    Mistake("lstm_cell_backward", "db-keepdims-missing", ("dbf", "dbi", "dbc", "dbo"),
+            "`dbf`, `dbi`, `dbc`, `dbo` have shape (n_a,): the sum drops the axis; "
+            "np.sum(dgate, axis=1, keepdims=True) keeps the biases' shape (n_a, 1).",
+            _slip(_lstm_cell_back, db="no-keepdims")),
+    Mistake("lstm_cell_backward", "dw-transposed", ("dWf", "dWi", "dWc", "dWo"),
+            "`dWf`, `dWi`, `dWc`, `dWo` are transposed (concat @ dgate.T): dW = dgate @ concat.T has "
+            "the shape of W, (n_a, n_a + n_x).",
+            _slip(_lstm_cell_back, dw_transposed=True)),
+    *(_lstm_gate_left_out(g) for g in GATES),
     # rnn_forward
     Mistake("rnn_forward", "a0-fed-to-every-step", ("a", "y_pred", "caches"),
             "`a` is right at the first time step only: every step seems to start from `a0`; each "
             "step should receive the previous step's `a_next`.",
             _rnn_forward_a0_every_step),
+    Mistake("rnn_forward", "zero-start-state", ("a", "y_pred", "caches"),
+            "`a` matches a first step that starts from zeros: the sequence starts from the given "
+            "`a0` (a_next = a0 before the loop).",
+            _forward_variant("rnn", start="zeros")),
+    Mistake("rnn_forward", "first-step-skipped", ("a", "y_pred", "caches"),
+            "`a` is zero at t = 0 and `caches` is one step short: the loop starts at t = 1; it "
+            "should run over range(T_x), from t = 0.",
+            _forward_variant("rnn", first_step=1)),
     # lstm_forward
     Mistake("lstm_forward", "a0-fed-to-every-step", ("a", "y", "c", "caches"),
             "`a` is right at the first time step only: every step seems to start from `a0`; each "
             "step should receive the previous step's `a_next` (and `c_next`).",
             _lstm_forward_a0_every_step),
+    Mistake("lstm_forward", "zero-start-state", ("a", "y", "c", "caches"),
+            "`a` matches a first step that starts from zeros: the sequence starts from the given "
+            "`a0` (a_next = a0 before the loop; only the cell state starts at zero).",
+            _forward_variant("lstm", start="zeros")),
+    Mistake("lstm_forward", "cell-state-starts-at-a0", ("a", "y", "c", "caches"),
+            "`c` matches a cell state that starts from `a0`: the hidden state starts from a0, the "
+            "cell state from zeros, c_next = np.zeros((n_a, m)).",
+            _forward_variant("lstm", c_start="a0")),
+    Mistake("lstm_forward", "cell-state-not-carried", ("a", "y", "c", "caches"),
+            "`c` matches every step starting from a zero cell state: each step should receive the "
+            "previous step's `c_next` as its c_prev.",
+            _forward_variant("lstm", carry_c=False)),
+    Mistake("lstm_forward", "first-step-skipped", ("a", "y", "c", "caches"),
+            "`a` is zero at t = 0 and `caches` is one step short: the loop starts at t = 1; it "
+            "should run over range(T_x), from t = 0.",
+            _forward_variant("lstm", first_step=1)),
+    Mistake("lstm_forward", "c-holds-hidden-states", ("c",),
+            "`a` and `y` are right but `c` holds the hidden states: c[:, :, t] should store the "
+            "step's `c_next`.",
+            _forward_variant("lstm", c_holds_a=True)),
     # rnn_backward
     Mistake("rnn_backward", "upstream-da-missing", _RNN_GRADS,
             "Every gradient is zero: the cell seems to receive only the propagated `da_prev`; at "
@@ -349,6 +635,10 @@ CATALOGUE: tuple[Mistake, ...] = (
             "Every gradient matches a loop from t = 0 upwards: a backward pass walks time in reverse, "
             "from T_x - 1 down to 0.",
             _backward_variant("rnn", reverse=False)),
+    Mistake("rnn_backward", "first-step-skipped", _RNN_GRADS,
+            "`dx` is zero at t = 0 and `da0` is one step early: the loop stops before t = 0; "
+            "reversed(range(T_x)) runs from T_x - 1 down to 0 included.",
+            _backward_variant("rnn", last_step=1)),
     # lstm_backward
     Mistake("lstm_backward", "upstream-da-missing", _LSTM_GRADS,
             "Every gradient is zero: the cell seems to receive only the propagated `da_prev`; at "
@@ -362,6 +652,10 @@ CATALOGUE: tuple[Mistake, ...] = (
             "Every gradient matches a pass that carries `da_prev` back but not `dc_prev`: each step's "
             "dc_next should be the dc_prev of step t+1, not zero.",
             _backward_variant("lstm", propagate_c=False)),
+    Mistake("lstm_backward", "da-prev-not-propagated", _LSTM_GRADS,
+            "Every gradient matches a pass that carries `dc_prev` back but not `da_prev`: at step t "
+            "the cell should receive da[:, :, t] + the da_prev of step t+1.",
+            _backward_variant("lstm", propagate_a=False)),
     Mistake("lstm_backward", "gradients-overwritten", LSTM_PARAM_GRADS,
             "`dx` and `da0` are right but the dW and db gradients hold one step only: they are "
             "overwritten at each step instead of summed over time (+=).",
@@ -370,6 +664,10 @@ CATALOGUE: tuple[Mistake, ...] = (
             "Every gradient matches a loop from t = 0 upwards: a backward pass walks time in reverse, "
             "from T_x - 1 down to 0.",
             _backward_variant("lstm", reverse=False)),
+    Mistake("lstm_backward", "first-step-skipped", ("dx", "da0") + LSTM_PARAM_GRADS[2:],
+            "`dx` is zero at t = 0 and `da0` is one step early: the loop stops before t = 0; "
+            "reversed(range(T_x)) runs from T_x - 1 down to 0 included.",
+            _backward_variant("lstm", last_step=1)),
 )
 
 _BY_FUNCTION: dict[str, tuple[Mistake, ...]] = {}

@@ -141,7 +141,7 @@ class Case:
     shape: Shape
     args: tuple
     expected: dict = field(repr=False)  # output name / gradient key -> reference value
-    variants: dict = field(default_factory=dict, repr=False)  # mistake name -> its outputs (memo)
+    variants: dict = field(default_factory=dict, repr=False)  # mistake name -> (its outputs, those wrong) (memo)
 
 
 Key = int | bytes  # a fixed seed (public cases, tests) or a deployment's secret

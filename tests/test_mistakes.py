@@ -5,8 +5,15 @@ the reference's structure; the outputs it changes (compared as the grader
 compares them, numpy.allclose with problems.RTOL / problems.ATOL) are exactly
 its `outputs` — every listed output differs from the reference on at least
 one hidden case, every other output equals it on all cases. Cell mistakes
-must show on every case; a sequence mistake may be invisible on the T_x = 1
-case (nothing to propagate, sum or reorder) but must show on every T_x > 1 case.
+must show on every case (but the few listed in ONE_EXAMPLE_BLIND, which a
+batch of one cannot show: a mean over the batch, a softmax over all
+entries); a sequence mistake may be invisible on the T_x = 1 case (nothing to
+propagate, sum or reorder) but must show on every T_x > 1 case.
+
+Every entry is also a real submission: correct/loops.py with the one edit a
+student makes (a whole-file copy in fixtures/submissions/mutants/, or a patch
+in fixtures/submissions/patches.py), which must behave as the variant in its
+function and as the reference in the seven others, on every hidden case.
 """
 import copy
 import re
@@ -18,8 +25,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from grader import mistakes, problems  # noqa: E402
+from grader import mistakes, problems, reference  # noqa: E402
 from grader.mistakes import CATALOGUE, Mistake, for_function  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "submissions"))
+from patches import CATALOGUE_PATCHES, mutant_source  # noqa: E402
+
+MUTANT_FILES = Path(__file__).resolve().parent / "fixtures" / "submissions" / "mutants"
 
 IDS = [f"{m.function}:{m.name}" for m in CATALOGUE]
 
@@ -45,6 +57,36 @@ REQUIRED = {
     ("rnn_cell_backward", "tanh-derivative-missing"),
     ("rnn_cell_backward", "tanh-derivative-of-a-next"),
     ("lstm_cell_backward", "old-erratum-dcct"),
+    # issue 13: mistakes that got no cause before
+    ("lstm_cell_forward", "forget-update-weights-swapped"),
+    ("lstm_cell_backward", "dc-without-dc-next"),
+    ("lstm_cell_backward", "tanh-of-cct-for-tanh-of-c-next"),
+    ("rnn_cell_forward", "bias-ba-missing"),
+    ("lstm_cell_forward", "bias-bf-missing"),
+    ("rnn_cell_backward", "dba-summed-over-wrong-axis"),
+    ("rnn_cell_backward", "dba-keepdims-missing"),
+    ("lstm_cell_backward", "db-keepdims-missing"),
+    ("rnn_cell_backward", "dba-mean"),
+    ("lstm_cell_forward", "sigmoid-for-softmax"),
+    ("rnn_cell_forward", "sigmoid-for-softmax"),
+    ("lstm_backward", "da-prev-not-propagated"),
+    ("rnn_cell_backward", "dwaa-from-a-next"),
+    ("rnn_cell_backward", "waa-not-transposed"),
+    ("lstm_cell_backward", "dw-transposed"),
+    ("rnn_cell_backward", "tanh-derivative-of-a-next"),
+    ("rnn_forward", "zero-start-state"),
+    ("lstm_forward", "zero-start-state"),
+    ("rnn_forward", "first-step-skipped"),
+    ("rnn_backward", "first-step-skipped"),
+    ("lstm_backward", "first-step-skipped"),
+}
+
+# Cell mistakes a batch of one example cannot show (the hidden case with m = 1).
+ONE_EXAMPLE_BLIND = {
+    ("rnn_cell_forward", "softmax-over-all-entries"),
+    ("lstm_cell_forward", "softmax-over-all-entries"),
+    ("rnn_cell_backward", "dba-mean"),
+    ("lstm_cell_backward", "db-mean"),
 }
 
 
@@ -146,17 +188,23 @@ def test_hint_is_short_and_reveals_no_value(mistake):
 
 @pytest.mark.parametrize("mistake", CATALOGUE, ids=IDS)
 def test_variant_changes_exactly_its_outputs(mistake):
-    """On the hidden cases, does the variant change exactly the outputs it lists (each on some case, nothing else on any)?"""
+    """On the hidden cases, does the variant change exactly the outputs it lists (each on some case, nothing else on any, not even in form)?"""
     problem = problems.BY_NAME[mistake.function]
     union = set()
     for case in HIDDEN[mistake.function]:
         args_before = copy.deepcopy(case.args)
         result = mistake.variant(*case.args)
         assert accepted(case.args, args_before), "the variant modified its inputs"
-        assert same_structure(by_output(problem, result), case.expected), "structure differs"
+        got = by_output(problem, result)
+        assert list(got) == list(case.expected), "not the reference's outputs"
+        for key in problem.outputs:  # a shape mistake may change the form of what it changes, nothing else
+            if key not in mistake.outputs:
+                assert same_structure(got[key], case.expected[key]), ("structure differs", key)
         changed = changed_outputs(mistake, case)
         assert set(changed) <= set(mistake.outputs), (case.shape, changed)
-        if not problem.sequence or case.shape.T_x > 1:
+        blind = (problem.sequence and case.shape.T_x == 1) or \
+            ((mistake.function, mistake.name) in ONE_EXAMPLE_BLIND and case.shape.m == 1)
+        if not blind:
             assert changed == mistake.outputs, (case.shape, changed)
         union |= set(changed)
     assert union == set(mistake.outputs)
@@ -189,4 +237,57 @@ def test_sequence_variants_call_the_reference_cells(monkeypatch):
             case = HIDDEN[m.function][0]
             m.variant(*case.args)
             assert calls and set(calls) == {problems.BY_NAME[m.function].black_box}, m.name
-            assert len(calls) == case.shape.T_x
+            # once per step (a skipped first step: one call less)
+            assert len(calls) == case.shape.T_x - (m.name == "first-step-skipped")
+
+
+# ------------------------------------------------------------- every entry as a real submission
+
+def mutant_text(mistake: Mistake) -> str:
+    """The mutant submission of this entry: its whole-file copy, else loops.py patched."""
+    path = MUTANT_FILES / f"{mistake.function}__{mistake.name}.py"
+    if path.exists():
+        return path.read_text()
+    return mutant_source(CATALOGUE_PATCHES[f"{mistake.function}__{mistake.name}"])
+
+
+def test_every_entry_has_one_mutant():
+    """Has every catalogue entry exactly one mutant (a file or a patch), and does every patch name an entry?"""
+    names = {f"{m.function}__{m.name}" for m in CATALOGUE}
+    files = {p.stem for p in MUTANT_FILES.glob("*.py")}
+    assert set(CATALOGUE_PATCHES) <= names, sorted(set(CATALOGUE_PATCHES) - names)
+    assert not files & set(CATALOGUE_PATCHES), sorted(files & set(CATALOGUE_PATCHES))
+    assert names <= files | set(CATALOGUE_PATCHES), sorted(names - files - set(CATALOGUE_PATCHES))
+
+
+@pytest.fixture
+def rnn_utils(monkeypatch):
+    import types
+
+    utils = types.ModuleType("rnn_utils")
+    utils.sigmoid, utils.softmax = reference.sigmoid, reference.softmax
+    monkeypatch.setitem(sys.modules, "rnn_utils", utils)
+
+
+@pytest.mark.parametrize("mistake", [m for m in CATALOGUE if f"{m.function}__{m.name}" in CATALOGUE_PATCHES],
+                         ids=lambda m: f"{m.function}:{m.name}")
+def test_patched_mutant_produces_exactly_the_variant(mistake, rnn_utils):
+    """Does loops.py with the student's edit give the variant's outputs in its function, the reference's elsewhere?"""
+    import types
+
+    namespace = {"__name__": "mutant"}
+    exec(compile(mutant_text(mistake), mistake.name, "exec"), namespace)
+    for problem in problems.PROBLEMS:
+        fn = namespace[problem.name]
+        scope = dict(namespace)
+        if problem.black_box:  # as the grader runs a sequence function: with the reference cell
+            scope[problem.black_box] = getattr(reference, problem.black_box)
+        fn = types.FunctionType(fn.__code__, scope)
+        for case in HIDDEN[problem.name]:
+            got = by_output(problem, fn(*copy.deepcopy(case.args)))
+            if problem.name == mistake.function:
+                want = by_output(problem, mistake.variant(*copy.deepcopy(case.args)))
+            else:
+                want = case.expected
+            for key in problem.outputs:
+                assert accepted(got[key], want[key]), (problem.name, case.shape, key)

@@ -195,18 +195,22 @@ def test_notebook_is_valid_nbformat_4():
 
 # ------------------------------------------------------------- mutants
 
-MUTANT_IDS = [f"{m.function}/{m.name}" for m in CATALOGUE]
-
-
 def mutant_path(mistake) -> Path:
     return MUTANTS / f"{mistake.function}__{mistake.name}.py"
 
 
-def test_one_mutant_per_catalogue_mistake():
-    """Is there exactly one mutant file per catalogue mistake, and no other?"""
+# Whole-file mutants exist for the first catalogue entries only; later entries are
+# patches of loops.py (fixtures/submissions/patches.py, checked in tests/test_mistakes.py).
+FILED = [m for m in CATALOGUE if mutant_path(m).exists()]
+MUTANT_IDS = [f"{m.function}/{m.name}" for m in FILED]
+
+
+def test_every_mutant_file_is_a_catalogue_mistake():
+    """Does every mutant file name a catalogue mistake (and is there nothing else in mutants/)?"""
     want = {mutant_path(m) for m in CATALOGUE}
     have = set(MUTANTS.glob("**/*"))
-    assert have == want, (sorted(have - want), sorted(want - have))
+    assert have <= want, sorted(have - want)
+    assert len(FILED) >= 25
 
 
 def _functions(path: Path) -> dict:
@@ -215,7 +219,7 @@ def _functions(path: Path) -> dict:
         [ast.dump(n) for n in tree.body if not isinstance(n, ast.FunctionDef)]
 
 
-@pytest.mark.parametrize("mistake", CATALOGUE, ids=MUTANT_IDS)
+@pytest.mark.parametrize("mistake", FILED, ids=MUTANT_IDS)
 def test_mutant_source_differs_from_loops_only_in_its_function(mistake):
     """Is the mutant's code (comments aside) correct/loops.py with only the mistaken function changed?"""
     base_funcs, base_rest = _functions(CORRECT / "loops.py")
@@ -225,7 +229,7 @@ def test_mutant_source_differs_from_loops_only_in_its_function(mistake):
     assert changed == [mistake.function]
 
 
-@pytest.mark.parametrize("mistake", CATALOGUE, ids=MUTANT_IDS)
+@pytest.mark.parametrize("mistake", FILED, ids=MUTANT_IDS)
 def test_mutant_behaves_as_its_catalogue_variant(mistake):
     """On every hidden case, does the mutant match its variant in its function and the reference in the seven others?"""
     namespace = load_py(mutant_path(mistake))

@@ -1,6 +1,7 @@
 """Grading policy end to end: correct styles, single mistakes, isolation between functions."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ from grader.problems import BY_NAME, GRADED_FUNCTIONS
 from helpers import correct_source, replace_function, with_change
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "submissions"
+sys.path.insert(0, str(FIXTURES))
+from patches import CATALOGUE_PATCHES, mutant_source  # noqa: E402
 CORRECT_FILES = sorted((FIXTURES / "correct").glob("*.*"))
 MUTANT_FILES = sorted((FIXTURES / "mutants").glob("*.*"))
 
@@ -23,9 +26,11 @@ def mistake_for(path: Path):
 
 
 def test_fixtures_exist():
-    """Are there correct submissions in several styles and a mutant for every catalogue mistake?"""
+    """Are there correct submissions in several styles and a mutant (a file or a patch) for every catalogue mistake?"""
     assert len(CORRECT_FILES) >= 4
-    assert {mistake_for(p) for p in MUTANT_FILES} == set(CATALOGUE)
+    filed = {mistake_for(p) for p in MUTANT_FILES}
+    patched = {m for m in CATALOGUE if f"{m.function}__{m.name}" in CATALOGUE_PATCHES}
+    assert filed | patched == set(CATALOGUE) and not filed & patched
 
 
 @pytest.mark.parametrize("path", CORRECT_FILES + [Path(__file__).resolve().parents[2] / "examples/submissions/correct.py"],
@@ -50,6 +55,18 @@ def test_mutant_loses_points_in_its_function_only_and_is_diagnosed(session_grade
         else:
             assert score == max_score, f"{name} lost points for a mistake in {mistake.function}"
     assert mistake.hint in result.function(mistake.function).hints
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE_PATCHES))
+def test_patched_mutant_is_diagnosed_with_its_hint_only(session_grader, write, name):
+    """Graded for real, does loops.py with one catalogued edit lose points in that function only, with exactly its hint?"""
+    mistake = mistake_for(Path(name + ".py"))
+    result = session_grader.grade_file(write(name + ".py", mutant_source(CATALOGUE_PATCHES[name])))
+    for f in result.functions:
+        if f.name == mistake.function:
+            assert f.score < f.max_score and f.hints == [mistake.hint], (f.feedback, f.hints)
+        else:
+            assert f.passed and not f.hints, f.name
 
 
 def test_sequence_function_runs_with_a_correct_cell(session_grader, write):
