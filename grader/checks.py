@@ -285,7 +285,8 @@ def diagnose(problem: Problem, cases: list[Case], outcomes: list[Outcome], wrong
     gets no hint. Of two matching mistakes, one that explains a strict part of
     what the other explains is dropped. The variants' outputs are computed
     once per case (memoised on the case), so diagnosing costs a comparison per
-    known mistake.
+    known mistake. When no known mistake matches, `grader.mistakes.symptoms`
+    may name a fact about a wrong output that points at its cause.
     """
     from .mistakes import for_function
 
@@ -311,4 +312,10 @@ def diagnose(problem: Problem, cases: list[Case], outcomes: list[Outcome], wrong
                for g, (value, _) in zip(got, variants) for key in claimed):
             found.append((mistake.hint, claimed))
     # a mistake that explains only part of what another matching one explains is not the cause
-    return [hint for hint, claimed in found if not any(claimed < other for _, other in found)]
+    hints = [hint for hint, claimed in found if not any(claimed < other for _, other in found)]
+    if not hints:
+        from .symptoms import symptoms
+
+        with np.errstate(all="ignore"):
+            hints = symptoms(problem, cases, got, wrong)
+    return hints

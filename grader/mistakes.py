@@ -86,13 +86,15 @@ def _bias_sum(dz, db="sum"):
 # ---------------------------------------------------------------- rnn_cell_forward
 
 def _rnn_cell(xt, a_prev, parameters, *, y_from_a_prev=False, output="softmax", drop=(),
-              activation="tanh", waa_transposed=False, cache_order=False):
+              activation="tanh", waa_transposed=False, cache_order=False, bias_outside=False):
     p = dict(parameters)
     for b in drop:
         p[b] = np.zeros_like(p[b])
     Waa = p["Waa"].T if waa_transposed else p["Waa"]
-    z = Waa @ a_prev + p["Wax"] @ xt + p["ba"]
+    z = Waa @ a_prev + p["Wax"] @ xt + (0.0 if bias_outside else p["ba"])
     a_next = {"tanh": np.tanh, "sigmoid": sigmoid, "none": lambda v: v}[activation](z)
+    if bias_outside:
+        a_next = a_next + p["ba"]
     yt_pred = OUTPUT_ACTIVATIONS[output](p["Wya"] @ (a_prev if y_from_a_prev else a_next) + p["by"])
     cache = (a_next, xt, a_prev, parameters) if cache_order else (a_next, a_prev, xt, parameters)
     return a_next, yt_pred, cache
@@ -103,7 +105,7 @@ def _rnn_cell(xt, a_prev, parameters, *, y_from_a_prev=False, output="softmax", 
 def _lstm_cell(xt, a_prev, c_prev, parameters, *, xt_first=False, update_gate=True,
                tanh_on_cell=True, output="softmax", drop=(), weights_swapped=None,
                swapped_in_update=False, c_from_a_prev=False, a_from_c_prev=False,
-               candidate="tanh", y_from_c=False):
+               candidate="tanh", y_from_c=False, tanh_of_product=False, double_tanh=False):
     p = dict(parameters)
     for b in drop:
         p[b] = np.zeros_like(p[b])
@@ -117,10 +119,13 @@ def _lstm_cell(xt, a_prev, c_prev, parameters, *, xt_first=False, update_gate=Tr
     cct = {"tanh": np.tanh, "sigmoid": sigmoid, "none": lambda v: v}[candidate](p["Wc"] @ z + p["bc"])
     keep, write = (it, ft) if swapped_in_update else (ft, it)
     old = a_prev if c_from_a_prev else c_prev
-    c_next = keep * old + (write * cct if update_gate else cct)
+    new = np.tanh(cct) if double_tanh else cct
+    c_next = keep * old + (write * new if update_gate else new)
     ot = sigmoid(p["Wo"] @ z + p["bo"])
     state = c_prev if a_from_c_prev else c_next
     a_next = ot * (np.tanh(state) if tanh_on_cell else state)
+    if tanh_of_product:
+        a_next = np.tanh(ot * state)
     yt_pred = OUTPUT_ACTIVATIONS[output](p["Wy"] @ (c_next if y_from_c else a_next) + p["by"])
     cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
     return a_next, c_next, yt_pred, cache
@@ -130,7 +135,7 @@ def _lstm_cell(xt, a_prev, c_prev, parameters, *, xt_first=False, update_gate=Tr
 
 def _rnn_cell_back(da_next, cache, *, tanh_derivative=None, waa_not_transposed=False,
                    dwaa_transposed=False, dwaa_from_a_next=False, dwax_transposed=False,
-                   db="sum", derivative_of_a_prev=False):
+                   db="sum", derivative_of_a_prev=False, dxt_from_da_next=False):
     a_next, a_prev, xt, parameters = cache
     if tanh_derivative is None:
         tanh_derivative = lambda a: 1.0 - a ** 2  # noqa: E731
@@ -139,7 +144,7 @@ def _rnn_cell_back(da_next, cache, *, tanh_derivative=None, waa_not_transposed=F
     dWaa = dz @ (a_next if dwaa_from_a_next else a_prev).T
     dWax = dz @ xt.T
     return {
-        "dxt": parameters["Wax"].T @ dz,
+        "dxt": parameters["Wax"].T @ (da_next if dxt_from_da_next else dz),
         "da_prev": (Waa if waa_not_transposed else Waa.T) @ dz,
         "dWax": dWax.T if dwax_transposed else dWax,
         "dWaa": dWaa.T if dwaa_transposed else dWaa,
@@ -163,8 +168,9 @@ def _dcct_right(dc, it, cct):
 
 def _lstm_cell_back(da_next, dc_next, cache, *, dcct=_dcct_right, xt_first_slices=False,
                     xt_first_concat=False, dc_prev="dc * ft", dc="right", dot="right",
-                    parentheses=True, candidate_gate="it", db="sum", dw_transposed=False,
-                    gate_left_out=None, forget_from_a_prev=False):
+                    no_parentheses=(), candidate_gate="it", db="sum", dw_transposed=False,
+                    gate_left_out=None, left_out_of=("da_prev", "dxt"), forget_state="c_prev",
+                    sigmoid_factor_missing=(), rows=False):
     a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
     n_a, n_x = a_prev.shape[0], xt.shape[0]
     tanh_c = np.tanh(c_next)
@@ -172,24 +178,30 @@ def _lstm_cell_back(da_next, dc_next, cache, *, dcct=_dcct_right, xt_first_slice
         "right": 1.0 - tanh_c ** 2,
         "tanh-of-cct": 1.0 - np.tanh(cct) ** 2,
         "c-next-as-tanh": 1.0 - c_next ** 2,
+        "precedence": (1.0 - tanh_c) ** 2,
     }.get(dc, 1.0 - tanh_c ** 2)
     total = {"no-dc-next": through_a, "no-da-next": dc_next}.get(dc, dc_next + through_a)
     gate_in = it if candidate_gate == "it" else ft
-    old = a_prev if forget_from_a_prev else c_prev
-    if parentheses:
-        d_gate = {
-            "f": total * old * ft * (1.0 - ft),
-            "i": total * cct * it * (1.0 - it),
-            "c": dcct(total, gate_in, cct),
-        }
-    else:  # (dc_next * x + da_next * ... * x) * g' written without the outer parentheses
-        d_gate = {
-            "f": dc_next * old + through_a * old * ft * (1.0 - ft),
-            "i": dc_next * cct + through_a * cct * it * (1.0 - it),
-            "c": dc_next * gate_in + through_a * gate_in * (1.0 - cct ** 2),
-        }
+    old = {"c_prev": c_prev, "a_prev": a_prev, "c_next": c_next}[forget_state]
+
+    def sig_prime(g, value):  # the sigmoid's derivative g (1 - g), or the slip (1 - g)
+        return (1.0 - value) if g in sigmoid_factor_missing else value * (1.0 - value)
+
+    d_gate = {
+        "f": total * old * sig_prime("f", ft),
+        "i": total * cct * sig_prime("i", it),
+        "c": dcct(total, gate_in, cct),
+    }
+    # (dc_next * x + da_next * ... * x) * g' written without the outer parentheses
+    slipped = {
+        "f": dc_next * old + through_a * old * ft * (1.0 - ft),
+        "i": dc_next * cct + through_a * cct * it * (1.0 - it),
+        "c": dc_next * gate_in + through_a * gate_in * (1.0 - cct ** 2),
+    }
+    for g in no_parentheses:
+        d_gate[g] = slipped[g]
     d_gate["o"] = {"right": da_next * tanh_c, "tanh-of-cct": da_next * np.tanh(cct),
-                   "dc": total * tanh_c}[dot] * ot * (1.0 - ot)
+                   "dc": total * tanh_c}[dot] * sig_prime("o", ot)
     z = np.concatenate([xt, a_prev] if xt_first_concat else [a_prev, xt], axis=0)
     grads = {"dxt": 0.0, "da_prev": 0.0,
              "dc_prev": {"dc * ft": total * ft, "dc_next * ft": dc_next * ft, "dc": total}[dc_prev]}
@@ -199,8 +211,11 @@ def _lstm_cell_back(da_next, dc_next, cache, *, dcct=_dcct_right, xt_first_slice
             to_a, to_x = W[:, n_x:], W[:, :n_x]
         else:
             to_a, to_x = W[:, :n_a], W[:, n_a:]
-        if g != gate_left_out:
+        if rows:  # W[:n_a, :] is all of W: its transpose reaches [a_prev; xt], not a_prev
+            to_a = W[:n_a, :]
+        if g != gate_left_out or "da_prev" not in left_out_of:
             grads["da_prev"] = grads["da_prev"] + to_a.T @ d_gate[g]
+        if g != gate_left_out or "dxt" not in left_out_of:
             grads["dxt"] = grads["dxt"] + to_x.T @ d_gate[g]
         dW = d_gate[g] @ z.T
         grads["dW" + g] = dW.T if dw_transposed else dW
@@ -238,7 +253,7 @@ def _lstm_cell_back_dc_prev_short(da_next, dc_next, cache):
 # ---------------------------------------------------------------- rnn_forward / lstm_forward
 
 def _sequence_forward(x, a0, parameters, *, model, start="a0", every_step_from_a0=False,
-                      first_step=0, c_start="zeros", carry_c=True, c_holds_a=False):
+                      first_step=0, c_start="zeros", carry_c=True, c_holds_a=False, store_y=True):
     """The sequence forward pass with the reference cell, and optional slips."""
     n_x, m, T_x = x.shape
     lstm = model == "lstm"
@@ -255,7 +270,9 @@ def _sequence_forward(x, a0, parameters, *, model, start="a0", every_step_from_a
             c[:, :, t] = a_next if c_holds_a else c_next
         else:
             a_next, yt, cache = rnn_cell_forward(x[:, :, t], a_prev, parameters)
-        a[:, :, t], y[:, :, t] = a_next, yt
+        a[:, :, t] = a_next
+        if store_y:
+            y[:, :, t] = yt
         caches.append(cache)
     if lstm:
         return a, y, c, (caches, x)
@@ -279,9 +296,13 @@ def _lstm_forward_a0_every_step(x, a0, parameters):
 # ---------------------------------------------------------------- rnn_backward / lstm_backward
 
 def _sequence_backward(da, caches, *, model, upstream=True, propagate_a=True,
-                       propagate_c=True, accumulate=True, reverse=True, last_step=0):
+                       propagate_c=True, accumulate=True, reverse=True, last_step=0,
+                       overwritten=(), states_swapped=False, cache_index="t", carry="right",
+                       da0_from="da_prev"):
     """The sequence backward pass with the reference cell, and optional slips
-    (`last_step=1`: the loop stops before t = 0)."""
+    (`last_step=1`: the loop stops before t = 0; `cache_index`: which cache step t gets,
+    "t", "reversed" (T_x-1-t), "last" or "previous" (t-1, Python's -1 at t = 0); `carry`:
+    how da_prev is carried, "right", "accumulated" (+=) or "plus-upstream" (+ da[:, :, t]))."""
     cell_caches, x = caches
     n_a, m, T_x = da.shape
     n_x = x.shape[0]
@@ -298,18 +319,26 @@ def _sequence_backward(da, caches, *, model, upstream=True, propagate_a=True,
         if upstream:
             da_next = da_next + da[:, :, t]
         if propagate_a:
-            da_next = da_next + da_prevt
+            da_next = da_next + (dc_prevt if states_swapped else da_prevt)
+        cache = cell_caches[{"t": t, "reversed": T_x - 1 - t, "last": T_x - 1, "previous": t - 1}[cache_index]]
         if model == "rnn":
-            grads = rnn_cell_backward(da_next, cell_caches[t])
+            grads = rnn_cell_backward(da_next, cache)
         else:
             dc_next = dc_prevt if propagate_c else np.zeros((n_a, m))
-            grads = lstm_cell_backward(da_next, dc_next, cell_caches[t])
+            if states_swapped:
+                dc_next = da_prevt
+            grads = lstm_cell_backward(da_next, dc_next, cache)
             dc_prevt = grads["dc_prev"]
         dx[:, :, t] = grads["dxt"]
-        da_prevt = grads["da_prev"]
+        if carry == "accumulated":
+            da_prevt = da_prevt + grads["da_prev"]
+        elif carry == "plus-upstream":
+            da_prevt = grads["da_prev"] + da[:, :, t]
+        else:
+            da_prevt = grads["da_prev"]
         for k in sums:
-            sums[k] = sums[k] + grads[k] if accumulate else grads[k]
-    return {"dx": dx, "da0": da_prevt, **sums}
+            sums[k] = sums[k] + grads[k] if accumulate and k not in overwritten else grads[k]
+    return {"dx": dx, "da0": dc_prevt if da0_from == "dc_prev" else da_prevt, **sums}
 
 
 def _backward_variant(model, **slips):
@@ -343,12 +372,33 @@ def _lstm_bias_missing(bias: str) -> Mistake:
                    _slip(_lstm_cell, drop=(bias,)))
 
 
-def _lstm_gate_left_out(gate: str) -> Mistake:
-    return Mistake("lstm_cell_backward", f"{_GATE_NAMES[gate].replace(' ', '-')}-missing-from-da-prev",
-                   ("dxt", "da_prev"),
-                   f"`dxt` and `da_prev` miss the {_GATE_NAMES[gate]}'s term: each is a sum over the "
-                   f"four gates (f, i, c, o) of the W slice transposed times that gate's gradient.",
-                   _slip(_lstm_cell_back, gate_left_out=gate))
+def _lstm_gate_left_out(gate: str, of: tuple[str, ...]) -> Mistake:
+    """The LSTM cell backward with one gate's term left out of da_prev and/or dxt."""
+    name = f"{_GATE_NAMES[gate].replace(' ', '-')}-term-missing" + ("" if len(of) == 2 else f"-from-{of[0]}")
+    named = " and ".join(f"`{o}`" for o in ("dxt", "da_prev") if o in of)
+    return Mistake("lstm_cell_backward", name.replace("_", "-"), tuple(o for o in ("dxt", "da_prev") if o in of),
+                   f"{named} {'miss' if len(of) == 2 else 'misses'} the {_GATE_NAMES[gate]}'s term: each is a "
+                   f"sum over the four gates (f, i, c, o) of the W slice transposed times that gate's gradient.",
+                   _slip(_lstm_cell_back, gate_left_out=gate, left_out_of=of))
+
+
+def _lstm_parentheses(gate: str) -> Mistake:
+    """One gate's derivative applied to the da_next term only (outer parentheses missing)."""
+    var = {"f": "c_prev", "i": "cct", "c": "it"}[gate]
+    return Mistake("lstm_cell_backward", f"{_GATE_NAMES[gate].replace(' ', '-')}-missing-parentheses",
+                   ("dxt", "da_prev", f"dW{gate}", f"db{gate}"),
+                   f"`dW{gate}`, `db{gate}` (and so `dxt`, `da_prev`) match the derivative applied to the "
+                   f"da_next term only: parentheses are missing, (dc_next * {var} + ...) * derivative.",
+                   _slip(_lstm_cell_back, no_parentheses=(gate,)))
+
+
+def _lstm_sigmoid_factor(gate: str) -> Mistake:
+    """A gate's sigmoid derivative written (1 - g) instead of g * (1 - g)."""
+    return Mistake("lstm_cell_backward", f"{_GATE_NAMES[gate].replace(' ', '-')}-sigmoid-derivative-short",
+                   ("dxt", "da_prev", f"dW{gate}", f"db{gate}"),
+                   f"`dW{gate}`, `db{gate}` (and so `dxt`, `da_prev`) use (1 - {gate}t) as the sigmoid's "
+                   f"derivative: it is {gate}t * (1 - {gate}t).",
+                   _slip(_lstm_cell_back, sigmoid_factor_missing=(gate,)))
 
 
 CATALOGUE: tuple[Mistake, ...] = (
@@ -389,6 +439,10 @@ CATALOGUE: tuple[Mistake, ...] = (
             "`a_next` matches Waa.T a_prev: the recurrent weights are used transposed; the product "
             "is Waa a_prev (Waa is (n_a, n_a), so both shapes fit).",
             _slip(_rnn_cell, waa_transposed=True)),
+    Mistake("rnn_cell_forward", "bias-ba-outside-tanh", ("a_next", "yt_pred", "cache"),
+            "`a_next` matches tanh(Waa a_prev + Wax xt) + ba: the bias goes inside the activation, "
+            "a_next = tanh(Waa a_prev + Wax xt + ba).",
+            _slip(_rnn_cell, bias_outside=True)),
     Mistake("rnn_cell_forward", "cache-order", ("cache",),
             "`cache` holds the right values in another order: it should be "
             "(a_next, a_prev, xt, parameters), the order rnn_cell_backward unpacks.",
@@ -453,6 +507,14 @@ CATALOGUE: tuple[Mistake, ...] = (
             "`a_next` and `c_next` are right but `yt_pred` seems to use `c_next`: the prediction "
             "is softmax(Wy a_next + by), from the hidden state.",
             _slip(_lstm_cell, y_from_c=True)),
+    Mistake("lstm_cell_forward", "tanh-of-ot-times-c-next", ("a_next", "yt_pred", "cache"),
+            "`c_next` is right but `a_next` matches tanh(ot * c_next): the gate multiplies the "
+            "activation, a_next = ot * tanh(c_next).",
+            _slip(_lstm_cell, tanh_of_product=True)),
+    Mistake("lstm_cell_forward", "candidate-tanh-twice", _LSTM_CELL_FWD,
+            "`c_next` matches `it * tanh(cct)`: `cct` already is tanh(Wc z + bc), so "
+            "c_next = ft * c_prev + it * cct.",
+            _slip(_lstm_cell, double_tanh=True)),
     *(_lstm_bias_missing(b) for b in ("bf", "bi", "bc", "bo", "by")),
     # rnn_cell_backward
     Mistake("rnn_cell_backward", "tanh-derivative-missing", _RNN_CELL_GRADS,
@@ -467,6 +529,14 @@ CATALOGUE: tuple[Mistake, ...] = (
             "Every gradient matches dz = da_next * (1 - a_prev**2): the tanh being differentiated "
             "is the one that made `a_next`, so the factor is 1 - a_next**2.",
             _slip(_rnn_cell_back, derivative_of_a_prev=True)),
+    Mistake("rnn_cell_backward", "tanh-derivative-precedence", _RNN_CELL_GRADS,
+            "Every gradient matches the factor (1 - a_next)**2: the tanh's derivative is "
+            "1 - a_next**2, the square on a_next alone.",
+            _slip(_rnn_cell_back, tanh_derivative=lambda a: (1.0 - a) ** 2)),
+    Mistake("rnn_cell_backward", "dxt-without-tanh-derivative", ("dxt",),
+            "Only `dxt` is wrong: it matches Wax.T @ da_next; like the other gradients it goes "
+            "through the tanh, dxt = Wax.T @ dz with dz = da_next * (1 - a_next**2).",
+            _slip(_rnn_cell_back, dxt_from_da_next=True)),
     Mistake("rnn_cell_backward", "waa-not-transposed", ("da_prev",),
             "Only `da_prev` is wrong: it matches Waa @ dz; the gradient flows back through the "
             "transpose, da_prev = Waa.T @ dz.",
@@ -554,7 +624,7 @@ CATALOGUE: tuple[Mistake, ...] = (
     Mistake("lstm_cell_backward", "gate-derivatives-missing-parentheses", _NO_DC_PREV[:2] + LSTM_PARAM_GRADS[:6],
             "`dWf`, `dWi`, `dWc` match the gate derivative applied to the da_next term only: "
             "parentheses are missing, (dc_next * x + da_next * ...) * gate derivative.",
-            _slip(_lstm_cell_back, parentheses=False)),
+            _slip(_lstm_cell_back, no_parentheses=("f", "i", "c"))),
     Mistake("lstm_cell_backward", "candidate-with-forget-gate", ("dxt", "da_prev", "dWc", "dbc"),
             "`dWc`, `dbc` (and so `dxt`, `da_prev`) match ft in place of it: the candidate enters "
             "c_next through the update gate, dcct = dc * it * (1 - cct**2).",
@@ -562,7 +632,7 @@ CATALOGUE: tuple[Mistake, ...] = (
     Mistake("lstm_cell_backward", "forget-gate-with-a-prev", ("dxt", "da_prev", "dWf", "dbf"),
             "`dWf`, `dbf` (and so `dxt`, `da_prev`) match a_prev in place of c_prev: the forget gate "
             "scales the old cell state, dft = dc * c_prev * ft * (1 - ft).",
-            _slip(_lstm_cell_back, forget_from_a_prev=True)),
+            _slip(_lstm_cell_back, forget_state="a_prev")),
     Mistake("lstm_cell_backward", "db-mean", ("dbf", "dbi", "dbc", "dbo"),
             "`dbf`, `dbi`, `dbc`, `dbo` are means over the batch: a bias gradient is the sum over "
             "the examples, np.sum(dgate, axis=1, keepdims=True).",
@@ -579,7 +649,21 @@ CATALOGUE: tuple[Mistake, ...] = (
             "`dWf`, `dWi`, `dWc`, `dWo` are transposed (concat @ dgate.T): dW = dgate @ concat.T has "
             "the shape of W, (n_a, n_a + n_x).",
             _slip(_lstm_cell_back, dw_transposed=True)),
-    *(_lstm_gate_left_out(g) for g in GATES),
+    Mistake("lstm_cell_backward", "forget-gate-with-c-next", ("dxt", "da_prev", "dWf", "dbf"),
+            "`dWf`, `dbf` (and so `dxt`, `da_prev`) match c_next in place of c_prev: the forget gate "
+            "scales the old cell state, dft = dc * c_prev * ft * (1 - ft).",
+            _slip(_lstm_cell_back, forget_state="c_next")),
+    Mistake("lstm_cell_backward", "tanh-derivative-precedence", _LSTM_CELL_GRADS[:3] + LSTM_PARAM_GRADS[:6],
+            "`dc_prev` and the f, i, c gradients match (1 - tanh(c_next))**2: the tanh's derivative "
+            "is 1 - tanh(c_next)**2, the square on the tanh alone.",
+            _slip(_lstm_cell_back, dc="precedence")),
+    Mistake("lstm_cell_backward", "weight-slices-by-rows", ("da_prev",),
+            "`da_prev` has n_a + n_x rows: the slice is taken by rows (W[:n_a, :] is all of W); the "
+            "columns that met a_prev are W[:, :n_a].",
+            _slip(_lstm_cell_back, rows=True)),
+    *(_lstm_parentheses(g) for g in ("f", "i", "c")),
+    *(_lstm_sigmoid_factor(g) for g in ("f", "i", "o")),
+    *(_lstm_gate_left_out(g, of) for g in GATES for of in (("dxt", "da_prev"), ("da_prev",), ("dxt",))),
     # rnn_forward
     Mistake("rnn_forward", "a0-fed-to-every-step", ("a", "y_pred", "caches"),
             "`a` is right at the first time step only: every step seems to start from `a0`; each "
@@ -593,6 +677,10 @@ CATALOGUE: tuple[Mistake, ...] = (
             "`a` is zero at t = 0 and `caches` is one step short: the loop starts at t = 1; it "
             "should run over range(T_x), from t = 0.",
             _forward_variant("rnn", first_step=1)),
+    Mistake("rnn_forward", "predictions-not-stored", ("y_pred",),
+            "`a` and `caches` are right but `y_pred` is zero: each step's prediction should be "
+            "stored, y_pred[:, :, t] = yt_pred.",
+            _forward_variant("rnn", store_y=False)),
     # lstm_forward
     Mistake("lstm_forward", "a0-fed-to-every-step", ("a", "y", "c", "caches"),
             "`a` is right at the first time step only: every step seems to start from `a0`; each "
@@ -618,6 +706,10 @@ CATALOGUE: tuple[Mistake, ...] = (
             "`a` and `y` are right but `c` holds the hidden states: c[:, :, t] should store the "
             "step's `c_next`.",
             _forward_variant("lstm", c_holds_a=True)),
+    Mistake("lstm_forward", "predictions-not-stored", ("y",),
+            "`a`, `c` and `caches` are right but `y` is zero: each step's prediction should be "
+            "stored, y[:, :, t] = yt.",
+            _forward_variant("lstm", store_y=False)),
     # rnn_backward
     Mistake("rnn_backward", "upstream-da-missing", _RNN_GRADS,
             "Every gradient is zero: the cell seems to receive only the propagated `da_prev`; at "
@@ -639,6 +731,30 @@ CATALOGUE: tuple[Mistake, ...] = (
             "`dx` is zero at t = 0 and `da0` is one step early: the loop stops before t = 0; "
             "reversed(range(T_x)) runs from T_x - 1 down to 0 included.",
             _backward_variant("rnn", last_step=1)),
+    Mistake("rnn_backward", "caches-reversed", _RNN_GRADS,
+            "Every gradient matches step t using the cache of step T_x - 1 - t: the loop already "
+            "walks time backwards, so step t takes caches[t].",
+            _backward_variant("rnn", cache_index="reversed")),
+    Mistake("rnn_backward", "last-cache-every-step", _RNN_GRADS,
+            "Every gradient matches every step using the last step's cache: step t takes its own "
+            "cache, caches[t].",
+            _backward_variant("rnn", cache_index="last")),
+    Mistake("rnn_backward", "previous-step-cache", _RNN_GRADS,
+            "Every gradient matches step t using the cache of step t-1: step t takes its own cache, "
+            "caches[t].",
+            _backward_variant("rnn", cache_index="previous")),
+    Mistake("rnn_backward", "da-prev-accumulated", _RNN_GRADS,
+            "Every gradient matches a `da_prev` that is summed over the steps (+=): each step hands "
+            "back only its own da_prev, da_prevt = gradients['da_prev'].",
+            _backward_variant("rnn", carry="accumulated")),
+    Mistake("rnn_backward", "upstream-added-twice", _RNN_GRADS,
+            "Every gradient matches a carried `da_prev` that already holds da[:, :, t]: the upstream "
+            "gradient is added once, da_next = da[:, :, t] + da_prevt.",
+            _backward_variant("rnn", carry="plus-upstream")),
+    *(Mistake("rnn_backward", f"{k.lower()}-overwritten", (k,),
+              f"`dx`, `da0` and the other weight gradients are right but `{k}` holds one step only: "
+              f"it is overwritten at each step instead of summed over time (+=).",
+              _backward_variant("rnn", overwritten=(k,))) for k in ("dWax", "dWaa", "dba")),
     # lstm_backward
     Mistake("lstm_backward", "upstream-da-missing", _LSTM_GRADS,
             "Every gradient is zero: the cell seems to receive only the propagated `da_prev`; at "
@@ -668,6 +784,34 @@ CATALOGUE: tuple[Mistake, ...] = (
             "`dx` is zero at t = 0 and `da0` is one step early: the loop stops before t = 0; "
             "reversed(range(T_x)) runs from T_x - 1 down to 0 included.",
             _backward_variant("lstm", last_step=1)),
+    Mistake("lstm_backward", "caches-reversed", _LSTM_GRADS,
+            "Every gradient matches step t using the cache of step T_x - 1 - t: the loop already "
+            "walks time backwards, so step t takes caches[t].",
+            _backward_variant("lstm", cache_index="reversed")),
+    Mistake("lstm_backward", "last-cache-every-step", _LSTM_GRADS,
+            "Every gradient matches every step using the last step's cache: step t takes its own "
+            "cache, caches[t].",
+            _backward_variant("lstm", cache_index="last")),
+    Mistake("lstm_backward", "previous-step-cache", _LSTM_GRADS,
+            "Every gradient matches step t using the cache of step t-1: step t takes its own cache, "
+            "caches[t].",
+            _backward_variant("lstm", cache_index="previous")),
+    Mistake("lstm_backward", "da-prev-accumulated", _LSTM_GRADS,
+            "Every gradient matches a `da_prev` that is summed over the steps (+=): each step hands "
+            "back only its own da_prev, da_prevt = gradients['da_prev'].",
+            _backward_variant("lstm", carry="accumulated")),
+    Mistake("lstm_backward", "upstream-added-twice", _LSTM_GRADS,
+            "Every gradient matches a carried `da_prev` that already holds da[:, :, t]: the upstream "
+            "gradient is added once, da_next = da[:, :, t] + da_prevt.",
+            _backward_variant("lstm", carry="plus-upstream")),
+    Mistake("lstm_backward", "da0-from-dc-prev", ("da0",),
+            "Only `da0` is wrong: it matches the last dc_prev; da0 is the da_prev that step t = 0 "
+            "hands back.",
+            _backward_variant("lstm", da0_from="dc_prev")),
+    Mistake("lstm_backward", "state-gradients-swapped", _LSTM_GRADS,
+            "Every gradient matches a pass that hands the cell `dc_prev` as part of da_next and "
+            "`da_prev` as dc_next: step t gets da[:, :, t] + da_prev and dc_next = dc_prev.",
+            _backward_variant("lstm", states_swapped=True)),
 )
 
 _BY_FUNCTION: dict[str, tuple[Mistake, ...]] = {}
@@ -678,3 +822,4 @@ for _m in CATALOGUE:
 def for_function(name: str) -> tuple[Mistake, ...]:
     """The known mistakes of the graded function `name`, in catalogue order (() if none)."""
     return _BY_FUNCTION.get(name, ())
+

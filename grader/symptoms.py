@@ -1,0 +1,767 @@
+"""Symptoms: facts about wrong outputs that point at their cause, whatever code produced them.
+
+The catalogue (grader.mistakes) recognises known mistakes by reproducing
+them. This module reasons from the outputs themselves, for the mistakes
+nobody listed: an output that is all zeros, the transpose of the right
+value, a mean where a sum belongs, a softmax whose columns do not sum to 1,
+an input passed through, a sequence stored one step late or in reverse; for
+a cell, the intermediate values the student's own cache holds (a gate built
+with other weights, a term missing from a pre-activation) and, for backward
+passes, the gradient behind a wrong output (a factor missing, extra, or in
+place of another).
+
+Every symptom is checked on every case where the output is wrong and must
+hold there exactly (within the grader's tolerances, problems.RTOL / ATOL);
+a case that cannot show it (one time step, one example) is neutral. A
+symptom is a statement about the output, then the most direct cause and the
+right formula. `symptoms()` is called by checks.diagnose only when no
+catalogue entry matches, in the trusted grader, on plain decoded data; its
+work is bounded by a fixed set of candidates per output.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .problems import ATOL, PROBLEMS, RTOL
+from .reference import sigmoid, softmax
+
+GATES = ("f", "i", "c", "o")
+ARG_NAMES = {p.name: p.args for p in PROBLEMS}
+NEUTRAL = ""  # a case that cannot show the symptom: neither for nor against
+
+
+# ---------------------------------------------------------------- comparing
+
+def is_array(x) -> bool:
+    return isinstance(x, np.ndarray) and x.dtype.kind in "fiub"
+
+
+def close(got, want) -> bool:
+    """Would the grader accept `got` for the array `want`?"""
+    if not (is_array(got) and isinstance(want, np.ndarray)) or got.shape != want.shape:
+        return False
+    with np.errstate(all="ignore"):
+        g = got.astype(np.float64)
+        return bool(np.all(np.isfinite(g)) and np.allclose(g, want, rtol=RTOL, atol=ATOL))
+
+
+def number(x) -> float | None:
+    if isinstance(x, (float, int, np.generic)) and not isinstance(x, bool):
+        return float(x)
+    if is_array(x) and x.shape == ():
+        return float(x)
+    return None
+
+
+def per_case(n: int, describe) -> str | None:
+    """The text `describe(i)` gives on every case i that is not NEUTRAL, if it is one and the same."""
+    found = None
+    for i in range(n):
+        with np.errstate(all="ignore"):
+            text = describe(i)
+        if text == NEUTRAL:
+            continue
+        if text is None or (found is not None and text != found):
+            return None
+        found = text
+    return found
+
+
+def factor_change(mine, right, factors: dict) -> str | None:
+    """How `mine` differs from `right` by one factor: an extra one, a missing one, or one in place of another."""
+    for name, f in factors.items():
+        if close(mine, right * f):
+            return f"an extra factor {name}"
+    usable = {n: f for n, f in factors.items() if np.all(np.abs(f) > 1e-6)}
+    for name, f in usable.items():
+        if close(mine, right / f):
+            return f"no factor {name}"
+    for name, f in factors.items():
+        for other, h in usable.items():
+            if name != other and close(mine, right * f / h):
+                return f"{name} where {other} belongs"
+    return None
+
+
+def term_change(mine, right, terms: dict) -> str | None:
+    """How `mine` differs from `right` by one term: missing, extra, or one in place of another."""
+    for name, t in terms.items():
+        if close(mine, right - t):
+            return f"no term {name}"
+    for name, t in terms.items():
+        if close(mine, right + t):
+            return f"an extra term {name}"
+    for name, t in terms.items():
+        for other, u in terms.items():
+            if name != other and t.shape == u.shape and close(mine, right - u + t):
+                return f"{name} where {other} belongs"
+    return None
+
+
+# ---------------------------------------------------------------- one output, any function
+
+def _zeros(got, want, case):
+    if is_array(got) and got.shape == want.shape and got.size and not np.any(got) and np.any(want):
+        return "is all zeros: it is set up (np.zeros) but never filled in with its values"
+    return None
+
+
+def _zero_steps(got, want, case):
+    """A sequence output right at every step but some first or last ones, which are zero."""
+    if want.ndim == 3 and want.shape[2] < 2:
+        return NEUTRAL
+    if want.ndim != 3 or not is_array(got) or got.shape != want.shape:
+        return None
+    zero = [not np.any(got[:, :, t]) and np.any(want[:, :, t]) for t in range(want.shape[2])]
+    right = [close(got[:, :, t], want[:, :, t]) for t in range(want.shape[2])]
+    if not any(zero) or not all(z or r for z, r in zip(zero, right)):
+        return None
+    if zero[0] and not zero[-1]:
+        return "is zero at t = 0 and right after it: the loop skips the first step (range(T_x) starts at 0)"
+    if zero[-1] and not zero[0]:
+        return "is zero at the last step and right before it: the loop stops before t = T_x - 1 (range(T_x))"
+    return None
+
+
+def _transposed(got, want, case):
+    if want.ndim == 2 and want.shape[0] != want.shape[1] and close(got, want.T):
+        return ("is the transpose of the right value: the product has its factors in the wrong "
+                "order (B @ A.T in place of A @ B.T)")
+    return None
+
+
+def _keepdims(got, want, case):
+    if want.ndim == 2 and want.shape[1] == 1 and close(got, want[:, 0]):
+        return "has the right values but lost its second axis: sum with keepdims=True to keep a column"
+    return None
+
+
+def _total(got, want, case):
+    value = number(got)
+    if value is not None and want.size > 1 and np.isclose(value, float(want.sum()), rtol=RTOL, atol=ATOL):
+        return ("is one number, the sum of all its right entries: the sum runs over every axis; "
+                "sum over the batch only (axis=1, keepdims=True)")
+    return None
+
+
+def _scaled(got, want, case):
+    if case.shape.m > 1 and close(got, want / case.shape.m):
+        return "is the mean over the batch of the right value: sum over the examples (np.sum, not np.mean)"
+    if close(got, -want):
+        return "has the opposite sign of the right value: a minus sign too many (or a subtraction reversed)"
+    if close(got, 2 * want):
+        return "is twice the right value: the same term is added twice"
+    return None
+
+
+def _input_leaves(case):
+    """(name, array) for every input array of the call, and the first and last step of a sequence input."""
+    out = []
+    for name, value in zip(ARG_NAMES.get(case.problem, ()), case.args):
+        if isinstance(value, np.ndarray):
+            out.append((f"`{name}`", value))
+            if value.ndim == 3:
+                out.append((f"`{name}[:, :, 0]`", value[:, :, 0]))
+                out.append((f"`{name}[:, :, T_x - 1]`", value[:, :, -1]))
+    return out
+
+
+def _an_input(got, want, case):
+    for name, value in _input_leaves(case):
+        if close(got, value):
+            return f"equals the input {name}: it is passed through instead of computed"
+    if is_array(got) and got.shape == want.shape:
+        for name, value in _input_leaves(case):
+            if value.shape == want.shape and close(got, want + value):
+                return f"has an extra term, the input {name}: it is added once too often"
+    return None
+
+
+def _another_output(got, want, case):
+    for other, value in case.expected.items():
+        if isinstance(value, np.ndarray) and value is not want and close(got, value):
+            return f"equals what `{other}` should be: it is computed from the other one's values (a copy-paste slip)"
+    return None
+
+
+def _time_order(got, want, case):
+    if want.ndim == 3 and want.shape[2] < 2:
+        return NEUTRAL
+    if want.ndim != 3 or not is_array(got) or got.shape != want.shape:
+        return None
+    if close(got[:, :, 1:], want[:, :, :-1]):
+        return "is one step late: at step t it holds step t-1's value (stored before the step is computed)"
+    if close(got[:, :, :-1], want[:, :, 1:]):
+        return "is one step early: at step t it holds step t+1's value"
+    if close(got, want[:, :, ::-1]):
+        return "holds the right steps in reverse order: store step t's value at [:, :, t]"
+    return None
+
+
+def _not_a_softmax(got, want, case):
+    if is_array(got) and got.shape == want.shape and np.all(np.isfinite(got)):
+        sums = got.sum(axis=0)
+        if np.all(np.any(got != 0, axis=0)) and not np.allclose(sums, 1.0, rtol=RTOL, atol=ATOL):
+            return ("has columns that do not sum to 1: it is not a softmax over axis 0 (each column "
+                    "is one example's probability distribution)")
+    return None
+
+
+OUTPUT_SYMPTOMS = (_zeros, _zero_steps, _transposed, _keepdims, _total, _scaled, _another_output,
+                   _an_input, _time_order)
+PREDICTIONS = ("yt_pred", "y_pred", "y")
+
+
+def output_symptom(key: str, pairs: list) -> str | None:
+    """The first symptom that holds on every case where `key` is wrong (pairs: (got, want, case, wrong))."""
+    checks = OUTPUT_SYMPTOMS + ((_not_a_softmax,) if key in PREDICTIONS else ())
+    for check in checks:
+        found, failed = None, False
+        for got, want, case, wrong_here in pairs:
+            if not wrong_here:
+                continue
+            with np.errstate(all="ignore"):
+                text = check(got, want, case) if isinstance(want, np.ndarray) else None
+            if text == NEUTRAL:
+                continue
+            if text is None or (found is not None and text != found):
+                failed = True
+                break
+            found = text
+        if found and not failed:
+            return found
+    return None
+
+
+# ---------------------------------------------------------------- caches
+
+CELL_ITEMS = {
+    "rnn": ("a_next", "a_prev", "xt", "parameters"),
+    "lstm": ("a_next", "c_next", "a_prev", "c_prev", "ft", "it", "cct", "ot", "xt", "parameters"),
+}
+
+
+def _cell_order(got_cell, want_cell, names) -> str | None:
+    """A cell cache whose array items are the right ones in another order."""
+    if not (isinstance(got_cell, (tuple, list)) and len(got_cell) == len(names)):
+        return None
+    moved = []
+    for i, name in enumerate(names):
+        if (isinstance(got_cell[i], dict) and isinstance(want_cell[i], dict)) or close(got_cell[i], want_cell[i]):
+            continue
+        holds = [names[j] for j in range(len(names)) if j != i and (
+            close(got_cell[i], want_cell[j]) or (isinstance(got_cell[i], dict) and isinstance(want_cell[j], dict)))]
+        if not holds:
+            return None
+        moved.append(f"{holds[0]} where {name} belongs")
+    if not moved:
+        return None
+    return (f"holds {', '.join(moved)}: the items go in the order ({', '.join(names)}), the order the "
+            f"backward pass unpacks")
+
+
+def cache_symptom(problem, cases, got) -> str | None:
+    key = problem.cache_output
+    names = CELL_ITEMS[problem.model]
+
+    def describe(i):
+        mine, want = got[i].get(key), cases[i].expected[key]
+        if not problem.sequence:
+            return NEUTRAL if _same_cells(mine, want, names) else _cell_order(mine, want, names)
+        if not (isinstance(mine, (tuple, list)) and len(mine) == 2 and isinstance(mine[0], (tuple, list))):
+            return None
+        if len(mine[0]) == 0:
+            return "holds no cell cache: append each step's cache to the list (caches.append(cache))"
+        if not close(mine[1], want[1]) and is_array(mine[1]):
+            for name, value in [(f"`{k}`", v) for k, v in case_outputs(cases[i], got[i])]:
+                if close(mine[1], value):
+                    return f"holds {name} where x belongs: caches = (the list of cell caches, x)"
+            return None
+        if len(mine[0]) != len(want[0]):
+            return None
+        texts = {_cell_order(g, w, names) for g, w in zip(mine[0], want[0]) if not _same_cells(g, w, names)}
+        return texts.pop() if len(texts) == 1 and None not in texts else (NEUTRAL if not texts else None)
+    text = per_case(len(cases), describe)
+    return f"`{key}` {text}." if text else None
+
+
+def case_outputs(case, out):
+    """(name, value) of the student's own array outputs and the call's array inputs."""
+    items = [(k, v) for k, v in out.items() if is_array(v)]
+    return items + [(k, v) for k, v in zip(ARG_NAMES.get(case.problem, ()), case.args) if isinstance(v, np.ndarray)]
+
+
+def _same_cells(got_cell, want_cell, names) -> bool:
+    return (isinstance(got_cell, (tuple, list)) and len(got_cell) == len(names)
+            and all(close(got_cell[i], want_cell[i]) for i in range(len(names) - 1)))
+
+
+# ---------------------------------------------------------------- sequence forward: what each step received
+
+def cell_inputs(problem, cases, got) -> str | None:
+    """What the student's own caches say the cell received at each step (they come from the
+    reference cell, which the grader hands a sequence function): the first wrong input names the cause."""
+    lstm = problem.model == "lstm"
+    names = CELL_ITEMS[problem.model]
+    at = {n: i for i, n in enumerate(names)}
+
+    def received(value, options):
+        return next((label for label, v in options if close(value, v)), None)
+
+    def describe(i):
+        case, out = cases[i], got[i]
+        x, a0 = case.args[0], case.args[1]
+        T_x = x.shape[2]
+        caches = out.get(problem.cache_output)
+        if not (isinstance(caches, (tuple, list)) and len(caches) == 2 and isinstance(caches[0], (tuple, list))
+                and len(caches[0]) == T_x):
+            return None
+        cells = caches[0]
+        if not all(isinstance(c, (tuple, list)) and len(c) == len(names)
+                   and all(is_array(c[at[n]]) for n in names[:-1]) for c in cells):
+            return None
+        zeros = np.zeros_like(a0)
+        for t, cell in enumerate(cells):
+            if not close(cell[at["xt"]], x[:, :, t]):
+                if any(close(cell[at["xt"]], x[:, :, s]) for s in range(T_x)):
+                    return ("the cell receives another step's input: step t reads its own input, "
+                            "xt = x[:, :, t]")
+                return None
+            prev = {} if t == 0 else {n: cells[t - 1][at[n]] for n in names[:-1]}
+            options = [("a0", a0), ("zeros", zeros)] + [(f"the previous step's {n}", v) for n, v in prev.items()
+                                                         if n in ("a_next", "c_next", "a_prev", "c_prev")]
+            want_a = a0 if t == 0 else prev["a_next"]
+            if lstm:
+                want_c = zeros if t == 0 else prev["c_next"]
+                if (not close(want_a, want_c) and close(cell[at["a_prev"]], want_c)
+                        and close(cell[at["c_prev"]], want_a)):
+                    return ("the cell receives the hidden and the cell state swapped: the call is "
+                            "lstm_cell_forward(xt, a_prev, c_prev, parameters), hidden state first")
+            if not close(cell[at["a_prev"]], want_a):
+                what = received(cell[at["a_prev"]], options)
+                if what is None:
+                    return None
+                return (f"the cell receives {what} as a_prev {'at t = 0' if t == 0 else 'after the first step'}: "
+                        f"a_prev is a0 at t = 0, then the previous step's a_next")
+            if lstm:
+                want_c = zeros if t == 0 else prev["c_next"]
+                if not close(cell[at["c_prev"]], want_c):
+                    what = received(cell[at["c_prev"]], options)
+                    if what is None:
+                        return None
+                    return (f"the cell receives {what} as c_prev {'at t = 0' if t == 0 else 'after the first step'}: "
+                            f"c_prev is zeros at t = 0, then the previous step's c_next")
+        return NEUTRAL
+
+    text = per_case(len(cases), describe)
+    if not text:
+        return None
+    first = "`a`, `c`" if lstm else "`a`"
+    return f"{first} go wrong where {text}." if lstm else f"{first} goes wrong where {text}."
+
+
+# ---------------------------------------------------------------- cell forward: intermediate values
+
+_GATE_WORDS = {"f": "forget gate ft", "i": "update gate it", "c": "candidate cct", "o": "output gate ot"}
+_RIGHT_GATE = {"f": "sigmoid(Wf z + bf)", "i": "sigmoid(Wi z + bi)", "c": "tanh(Wc z + bc)", "o": "sigmoid(Wo z + bo)"}
+_ACTIVATIONS = {"sigmoid": sigmoid, "tanh": np.tanh, "no activation": lambda v: v}
+
+
+def _pre_activation_change(mine, act_name, right_pre, terms, bias) -> str | None:
+    """How the student's gate/state differs: another activation, a term missing/extra/swapped
+    inside it, or the bias added after it."""
+    act = _ACTIVATIONS[act_name]
+    for other, f in _ACTIVATIONS.items():
+        if other != act_name and close(mine, f(right_pre)):
+            return f"uses {other} where {act_name} belongs"
+    if close(mine - bias, act(right_pre - bias)):
+        return "adds its bias after the activation"
+    for name, t in terms.items():
+        for sign, word in ((-1, "misses the term"), (1, "has an extra term"), (-2, "subtracts the term")):
+            if close(mine, act(right_pre + sign * t)):
+                return f"{word} {name}"
+    for name, t in terms.items():
+        for other, u in terms.items():
+            if name != other and t.shape == u.shape and close(mine, act(right_pre - u + t)):
+                return f"has {name} where {other} belongs"
+    return None
+
+
+def lstm_forward_parts(problem, cases, got, wrong) -> list[str]:
+    """lstm_cell_forward: the gates in the student's cache, then a_next and c_next from them."""
+    hints = []
+    if not wrong & {"a_next", "c_next"}:
+        return []  # the cell's outputs are right: what is wrong is the cache's layout, not a gate
+    for k, g in enumerate(GATES):
+        def describe(i, g=g, k=k):
+            case, out = cases[i], got[i]
+            xt, a_prev, c_prev, p = case.args
+            cache = out.get("cache")
+            if not (isinstance(cache, (tuple, list)) and len(cache) == 10):
+                return None
+            mine, want = cache[4 + k], case.expected["cache"][4 + k]
+            if close(mine, want):
+                return NEUTRAL
+            n_a = a_prev.shape[0]
+            z = np.concatenate([a_prev, xt])
+            W = p["W" + g]
+            terms = {f"W{g}[:, :n_a] a_prev": W[:, :n_a] @ a_prev, f"W{g}[:, n_a:] xt": W[:, n_a:] @ xt,
+                     f"b{g}": np.broadcast_to(p["b" + g], want.shape)}
+            terms.update({f"b{h}": np.broadcast_to(p["b" + h], want.shape) for h in GATES if h != g})
+            for h in GATES:
+                if h != g:
+                    terms[f"W{h} z"] = p["W" + h] @ z
+            act = "tanh" if g == "c" else "sigmoid"
+            right_pre = W @ z + p["b" + g]
+            for h in GATES:
+                if h != g and close(mine, _ACTIVATIONS[act](p["W" + h] @ z + p["b" + h])):
+                    return (f"The {_GATE_WORDS[g]} in `cache` is computed with W{h} and b{h}: "
+                            f"it should be {_RIGHT_GATE[g]}.")
+            for h, ref in zip(GATES, case.expected["cache"][4:8]):
+                if h != g and close(mine, 1.0 - ref):
+                    return f"The {_GATE_WORDS[g]} in `cache` equals 1 - {h}t: it should be {_RIGHT_GATE[g]}."
+            zx = np.concatenate([xt, a_prev])
+            if close(mine, _ACTIVATIONS[act](W @ zx + p["b" + g])):
+                return (f"The {_GATE_WORDS[g]} in `cache` is computed on [xt; a_prev]: "
+                        f"it should be {_RIGHT_GATE[g]} with z = [a_prev; xt].")
+            change = _pre_activation_change(mine, act, right_pre, terms, p["b" + g])
+            if change is None:
+                return None
+            return f"The {_GATE_WORDS[g]} in `cache` {change}: it should be {_RIGHT_GATE[g]}."
+        hint = per_case(len(cases), describe)
+        if hint:
+            hints.append(hint)
+    if hints:
+        return hints
+    for key in ("c_next", "a_next"):
+        if key not in wrong:
+            continue
+
+        def describe(i, key=key):
+            case, out = cases[i], got[i]
+            xt, a_prev, c_prev, p = case.args
+            ref = case.expected["cache"]
+            ft, it, cct, ot = ref[4:8]
+            mine = out.get(key)
+            if close(mine, case.expected[key]):
+                return NEUTRAL
+            values = {"ft": ft, "it": it, "cct": cct, "ot": ot, "c_prev": c_prev, "a_prev": a_prev}
+            if key == "c_next":
+                for g1 in ("ft", "it", "ot", "cct"):
+                    for s1 in ("c_prev", "a_prev"):
+                        for g2 in ("ft", "it", "ot"):
+                            if (g1, s1, g2) != ("ft", "c_prev", "it") and close(mine, values[g1] * values[s1] + values[g2] * cct):
+                                return (f"`c_next` matches {g1} * {s1} + {g2} * cct: the forget gate keeps the old "
+                                        f"cell state and the update gate lets in the candidate, c_next = ft * c_prev + it * cct.")
+                return None
+            c_next = case.expected["c_next"]
+            for gate in ("ft", "it", "cct"):
+                if close(mine, values[gate] * np.tanh(c_next)):
+                    return (f"`a_next` matches {gate} * tanh(c_next): the output gate scales the new hidden "
+                            f"state, a_next = ot * tanh(c_next).")
+            return None
+        hint = per_case(len(cases), describe)
+        if hint:
+            return [hint]
+    return hints
+
+
+def rnn_forward_parts(problem, cases, got, wrong) -> list[str]:
+    """rnn_cell_forward: a_next = tanh(Waa a_prev + Wax xt + ba) with a term missing, extra or swapped."""
+    if "a_next" not in wrong:
+        return []
+
+    def describe(i):
+        case, out = cases[i], got[i]
+        xt, a_prev, p = case.args
+        mine = out.get("a_next")
+        if close(mine, case.expected["a_next"]):
+            return NEUTRAL
+        if not (is_array(mine) and mine.shape == a_prev.shape):
+            return None
+        terms = {"Waa a_prev": p["Waa"] @ a_prev, "Wax xt": p["Wax"] @ xt,
+                 "ba": np.broadcast_to(p["ba"], a_prev.shape)}
+        change = _pre_activation_change(mine, "tanh", p["Waa"] @ a_prev + p["Wax"] @ xt + p["ba"], terms, p["ba"])
+        if change is None:
+            return None
+        return f"`a_next` {change}: a_next = tanh(Waa a_prev + Wax xt + ba)."
+    hint = per_case(len(cases), describe)
+    return [hint] if hint else []
+
+
+def prediction_source(problem, cases, got) -> str | None:
+    """A cell forward whose yt_pred is the softmax of another state than its own a_next."""
+    def describe(i):
+        case, out = cases[i], got[i]
+        if close(out.get("yt_pred"), case.expected["yt_pred"]):
+            return NEUTRAL
+        p = case.args[-1]
+        Wy, by = (p["Wya"], p["by"]) if problem.model == "rnn" else (p["Wy"], p["by"])
+        a_next = case.expected["a_next"]
+        states = [("`a_prev`", case.args[1]), ("tanh(a_next)", np.tanh(a_next))]
+        if problem.model == "lstm":
+            states += [("`c_prev`", case.args[2]), ("`c_next`", case.expected["c_next"])]
+            states += [(f"the {_GATE_WORDS[g]}", v) for g, v in zip(GATES, case.expected["cache"][4:8])]
+        for name, state in states:
+            if close(out.get("yt_pred"), softmax(Wy @ state + by)):
+                return (f"`yt_pred` is the softmax of the prediction computed from {name}: it comes from the "
+                        f"new hidden state, softmax(Wy a_next + by).")
+        return None
+    return per_case(len(cases), describe)
+
+
+# ---------------------------------------------------------------- cell backward: the gradient behind an output
+
+_RNN_MAPS = {
+    "dxt": lambda dz, c: c[3]["Wax"].T @ dz,
+    "da_prev": lambda dz, c: c[3]["Waa"].T @ dz,
+    "dWax": lambda dz, c: dz @ c[2].T,
+    "dWaa": lambda dz, c: dz @ c[1].T,
+    "dba": lambda dz, c: np.sum(dz, axis=1, keepdims=True),
+}
+
+
+def rnn_backward_parts(problem, cases, got, wrong) -> list[str]:
+    """rnn_cell_backward: each output is a linear map of dz = da_next * (1 - a_next**2); find the dz it used."""
+    by_change: dict[str, list[str]] = {}
+    for key, f in _RNN_MAPS.items():
+        if key not in wrong:
+            continue
+
+        def describe(i, key=key, f=f):
+            case, out = cases[i], got[i]
+            da_next, cache = case.args
+            a_next, a_prev = cache[0], cache[1]
+            mine = out.get(key)
+            if close(mine, case.expected[key]):
+                return NEUTRAL
+            dz = da_next * (1.0 - a_next ** 2)
+            factors = {"(1 - a_next**2)": 1.0 - a_next ** 2, "a_next": a_next, "a_prev": a_prev,
+                       "(1 - a_prev**2)": 1.0 - a_prev ** 2, "da_next": da_next,
+                       "(1 + a_next**2)": 1.0 + a_next ** 2, "(1 - a_next)**2": (1.0 - a_next) ** 2,
+                       "(1 - tanh(a_next)**2)": 1.0 - np.tanh(a_next) ** 2}
+            for name, factor in factors.items():
+                if close(mine, f(dz * factor, cache)):
+                    return f"an extra factor {name}"
+            usable = {n: v for n, v in factors.items() if np.all(np.abs(v) > 1e-6)}
+            for name, factor in usable.items():
+                if close(mine, f(dz / factor, cache)):
+                    return f"no factor {name}"
+            for name, factor in factors.items():
+                for other, h in usable.items():
+                    if name != other and close(mine, f(dz * factor / h, cache)):
+                        return f"{name} where {other} belongs"
+            if close(mine, f(da_next + (1.0 - a_next ** 2), cache)):
+                return "(1 - a_next**2) added to da_next where it multiplies it"
+            return None
+        change = per_case(len(cases), describe)
+        if change:
+            by_change.setdefault(change, []).append(f"`{key}`")
+    return [f"{', '.join(keys)} {'uses' if len(keys) == 1 else 'use'} a dz with {change}: "
+            f"dz = da_next * (1 - a_next**2) for every gradient." for change, keys in by_change.items()]
+
+
+def lstm_back_parts(da_next, dc_next, cache):
+    """The reference intermediate values of lstm_cell_backward."""
+    a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
+    tanh_c = np.tanh(c_next)
+    through_a = da_next * ot * (1.0 - tanh_c ** 2)
+    dc = dc_next + through_a
+    gates = {"f": dc * c_prev * ft * (1.0 - ft), "i": dc * cct * it * (1.0 - it),
+             "c": dc * it * (1.0 - cct ** 2), "o": da_next * tanh_c * ot * (1.0 - ot)}
+    factors = {"ft": ft, "it": it, "cct": cct, "ot": ot, "c_prev": c_prev, "c_next": c_next,
+               "tanh(c_next)": tanh_c, "dc": dc, "dc_next": dc_next, "da_next": da_next,
+               "(1 - ft)": 1.0 - ft, "(1 - it)": 1.0 - it, "(1 - ot)": 1.0 - ot,
+               "(1 - cct**2)": 1.0 - cct ** 2, "(1 - cct)**2": (1.0 - cct) ** 2,
+               "(1 - tanh(c_next)**2)": 1.0 - tanh_c ** 2, "(1 - tanh(c_next))**2": (1.0 - tanh_c) ** 2,
+               "(1 - c_next**2)": 1.0 - c_next ** 2}
+    return np.concatenate([a_prev, xt]), dc, through_a, gates, factors
+
+
+_GATE_GRADIENT = {"f": "dft = dc * c_prev * ft * (1 - ft)", "i": "dit = dc * cct * it * (1 - it)",
+                  "c": "dcct = dc * it * (1 - cct**2)", "o": "dot = da_next * tanh(c_next) * ot * (1 - ot)"}
+_DC = "dc = dc_next + da_next * ot * (1 - tanh(c_next)**2)"
+
+
+def _student_gate(out, g, case, z):
+    """The gate gradient behind the student's dW (dW = dgate @ z.T), or None."""
+    dW = out.get(f"dW{g}")
+    want = case.expected[f"dW{g}"]
+    if not (is_array(dW) and dW.shape == want.shape):
+        return None
+    mine = dW @ np.linalg.pinv(z.T)
+    return mine if close(mine @ z.T, dW) else None
+
+
+def lstm_backward_parts(problem, cases, got, wrong) -> list[str]:
+    """lstm_cell_backward: recover the gate gradients behind the student's dW, and dc behind them."""
+    hints = []
+    # dW = dgate @ X.T with X another array than z
+    keys = [f"dW{g}" for g in GATES if f"dW{g}" in wrong]
+
+    def operand(i):
+        case, out = cases[i], got[i]
+        cache = case.args[2]
+        _, _, _, gates, _ = lstm_back_parts(*case.args)
+        found = set()
+        for g in GATES:
+            mine = out.get(f"dW{g}")
+            if close(mine, case.expected[f"dW{g}"]):
+                continue
+            for name, X in (("a_prev", cache[2]), ("xt", cache[8]),
+                            ("[xt; a_prev]", np.concatenate([cache[8], cache[2]]))):
+                if close(mine, gates[g] @ X.T):
+                    found.add(name)
+                    break
+            else:
+                return None
+        return NEUTRAL if not found else (found.pop() if len(found) == 1 else None)
+    name = per_case(len(cases), operand) if keys else None
+    if name:
+        return [f"The weight gradients ({', '.join(f'`{k}`' for k in keys)}) are dgate @ {name}.T: "
+                f"each W multiplied z = [a_prev; xt], so dW = dgate @ z.T."]
+
+    # dc: when the f, i, c gradients all follow one wrong dc
+    def dc_change(i):
+        case, out = cases[i], got[i]
+        z, dc, through_a, gates, factors = lstm_back_parts(*case.args)
+        a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, _ = case.args[2]
+        mine = {g: _student_gate(out, g, case, z) for g in "fic"}
+        if any(v is None for v in mine.values()):
+            return None
+        if all(close(mine[g], gates[g]) for g in "fic"):
+            return NEUTRAL
+        with np.errstate(all="ignore"):
+            dc_s = mine["f"] / (c_prev * ft * (1.0 - ft))
+        if not (close(mine["i"], dc_s * cct * it * (1.0 - it)) and close(mine["c"], dc_s * it * (1.0 - cct ** 2))):
+            return None
+        da_next, dc_next = case.args[0], case.args[1]
+        if close(dc_s, through_a):
+            return "misses dc_next"
+        if close(dc_s, dc_next):
+            return "misses the term through a_next, da_next * ot * (1 - tanh(c_next)**2)"
+        if close(dc_s, dc_next * through_a):
+            return "multiplies dc_next and the term through a_next where they add"
+        term = {k: v for k, v in factors.items() if k not in ("dc",)}
+        change = factor_change(dc_s - dc_next, through_a, term)
+        if change:
+            return f"has, in its term through a_next, {change}"
+        return None
+    change = per_case(len(cases), dc_change)
+    if change:
+        return [f"`dWf`, `dWi`, `dWc` (and their db) follow a total cell-state gradient dc that {change}: {_DC}."]
+
+    # one gate's gradient
+    for g in GATES:
+        if f"dW{g}" not in wrong:
+            continue
+
+        def describe(i, g=g):
+            case, out = cases[i], got[i]
+            z, _, _, gates, factors = lstm_back_parts(*case.args)
+            if close(out.get(f"dW{g}"), case.expected[f"dW{g}"]):
+                return NEUTRAL
+            mine = _student_gate(out, g, case, z)
+            if mine is None:
+                return None
+            return factor_change(mine, gates[g], factors)
+        change = per_case(len(cases), describe)
+        if change:
+            hints.append(f"`dW{g}` and `db{g}` (and so `dxt`, `da_prev`) follow a gradient of the "
+                         f"{_GATE_WORDS[g]} with {change}: {_GATE_GRADIENT[g]}.")
+
+    # dc_prev = dc * ft
+    if "dc_prev" in wrong:
+        def describe(i):
+            case, out = cases[i], got[i]
+            _, dc, _, _, factors = lstm_back_parts(*case.args)
+            mine = out.get("dc_prev")
+            if close(mine, case.expected["dc_prev"]):
+                return NEUTRAL
+            return factor_change(mine, dc * case.args[2][4], factors)
+        change = per_case(len(cases), describe)
+        if change:
+            hints.append(f"`dc_prev` has {change}: going back one step multiplies dc by the forget gate, "
+                         f"dc_prev = dc * ft.")
+
+    # dxt, da_prev built from other columns of the weights
+    for key in ("dxt", "da_prev"):
+        if key not in wrong:
+            continue
+
+        def describe(i, key=key):
+            case, out = cases[i], got[i]
+            cache = case.args[2]
+            n_a, n_x = cache[2].shape[0], cache[8].shape[0]
+            _, _, _, gates, _ = lstm_back_parts(*case.args)
+            mine = out.get(key)
+            if close(mine, case.expected[key]):
+                return NEUTRAL
+            p = cache[9]
+            for label, cols in (("W[:, :n_a]", slice(None, n_a)), ("W[:, n_a:]", slice(n_a, None)),
+                                ("W[:, :n_x]", slice(None, n_x)), ("W[:, n_x:]", slice(n_x, None))):
+                if close(mine, sum(p["W" + g][:, cols].T @ gates[g] for g in GATES)):
+                    right = "W[:, :n_a]" if key == "da_prev" else "W[:, n_a:]"
+                    return (f"`{key}` is built from the columns {label} of the weights: the columns that "
+                            f"met {'a_prev' if key == 'da_prev' else 'xt'} in z = [a_prev; xt] are {right}.")
+            cols = slice(None, n_a) if key == "da_prev" else slice(n_a, None)
+            terms = {g: p["W" + g][:, cols].T @ gates[g] for g in GATES}
+            total = sum(terms.values())
+            for g in GATES:
+                for h in GATES:
+                    if h != g and close(mine, total - terms[g] + p["W" + g][:, cols].T @ gates[h]):
+                        return (f"`{key}` pairs W{g} with the {_GATE_WORDS[h]}'s gradient: each gate's "
+                                f"weights meet that gate's own gradient (W{g} with d{g}t).")
+                    if h != g and close(mine, total - terms[g] + p["W" + h][:, cols].T @ gates[g]):
+                        return (f"`{key}` pairs W{h} with the {_GATE_WORDS[g]}'s gradient: each gate's "
+                                f"weights meet that gate's own gradient (W{g} with d{g}t).")
+            return None
+        hint = per_case(len(cases), describe)
+        if hint:
+            hints.append(hint)
+    return hints
+
+
+# ---------------------------------------------------------------- entry point
+
+def symptoms(problem, cases, got: list[dict], wrong: set[str]) -> list[str]:
+    """Hints for a function whose wrong outputs no catalogue entry explains.
+
+    `got[i]` holds the submission's outputs on `cases[i]` (every case returned
+    a value of the right form); `wrong` the outputs the grader marked wrong.
+    Structural analyses (what a cell received, its intermediate values, the
+    gradient behind an output) come first; then each remaining wrong output
+    gets at most one symptom, outputs with the same symptom sharing a hint.
+    """
+    hints: list[str] = []
+    if problem.sequence and problem.direction == "forward":
+        hint = cell_inputs(problem, cases, got)
+        if hint:
+            return [hint]
+    if problem.name == "lstm_cell_forward":
+        hints += lstm_forward_parts(problem, cases, got, wrong)
+    if problem.name == "rnn_cell_forward":
+        hints += rnn_forward_parts(problem, cases, got, wrong)
+    if problem.name in ("rnn_cell_forward", "lstm_cell_forward") and "yt_pred" in wrong and not hints:
+        hint = prediction_source(problem, cases, got)
+        hints += [hint] if hint else []
+    if problem.name == "lstm_cell_backward":
+        hints += lstm_backward_parts(problem, cases, got, wrong)
+    if problem.name == "rnn_cell_backward":
+        hints += rnn_backward_parts(problem, cases, got, wrong)
+    if problem.cache_output in wrong and not hints:
+        hint = cache_symptom(problem, cases, got)
+        hints += [hint] if hint else []
+    named = " ".join(hints)
+    by_text: dict[str, list[str]] = {}
+    for key in problem.outputs:
+        if key not in wrong or key == problem.cache_output or f"`{key}`" in named:
+            continue
+        pairs = [(g.get(key), case.expected[key], case, not close(g.get(key), case.expected[key]))
+                 for g, case in zip(got, cases)]
+        text = output_symptom(key, pairs)
+        if text:
+            by_text.setdefault(text, []).append(f"`{key}`")
+    for text, keys in by_text.items():  # outputs with the same symptom share one hint
+        hints.append(f"{keys[0]} {text}." if len(keys) == 1 else f"{', '.join(keys)}: each {text}.")
+    return hints
