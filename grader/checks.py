@@ -285,8 +285,10 @@ def diagnose(problem: Problem, cases: list[Case], outcomes: list[Outcome], wrong
     gets no hint. Of two matching mistakes, one that explains a strict part of
     what the other explains is dropped. The variants' outputs are computed
     once per case (memoised on the case), so diagnosing costs a comparison per
-    known mistake. When no known mistake matches, `grader.mistakes.symptoms`
-    may name a fact about a wrong output that points at its cause.
+    known mistake. When no known mistake matches, `grader.edits.explain`
+    looks for the one slip in the right lines that gives these outputs, and
+    else `grader.symptoms.symptoms` names a fact about a wrong output that
+    points at its cause.
     """
     from .mistakes import for_function
 
@@ -313,9 +315,10 @@ def diagnose(problem: Problem, cases: list[Case], outcomes: list[Outcome], wrong
             found.append((mistake.hint, claimed))
     # a mistake that explains only part of what another matching one explains is not the cause
     hints = [hint for hint, claimed in found if not any(claimed < other for _, other in found)]
-    if not hints:
+    if not hints:  # no known mistake: a one-slip edit of the right lines, else a symptom
+        from .edits import explain
         from .symptoms import symptoms
 
         with np.errstate(all="ignore"):
-            hints = symptoms(problem, cases, got, wrong)
+            hints = explain(problem, cases, got, wrong) or symptoms(problem, cases, got, wrong)
     return hints

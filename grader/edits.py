@@ -1,0 +1,333 @@
+"""One-edit diagnosis of the cell functions: which single slip in the right lines gives these outputs?
+
+Each cell function (rnn/lstm, forward/backward) is written here once more as
+a short program of lines `name = expression`, the reference's equations. A
+slip a student makes in one line is an *edit* of one node of one
+expression: an operand replaced by another array of the same shape (dc_next
+where dc belongs, a_prev where c_prev belongs), a term or a factor left out,
+another activation (sigmoid for tanh, none), a product transposed or with
+its operands swapped, another sum (a mean, axis 0, no keepdims), a sign
+flipped, (1 - x)**2 for 1 - x**2. `edits(function)` enumerates them all
+(a few hundred per function, a fixed number); `explain()` runs each edited
+program on the hidden cases, once per case (memoised on the case), and
+reports the edit whose outputs are exactly the submission's: the same
+outputs wrong, each matching within the grader's tolerances on every case.
+
+A hint shows the edited line beside the right one, so it names the slip
+whatever code the student wrote around it. Everything runs in the trusted
+grader, on the hidden inputs, never beside student code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .reference import sigmoid, softmax
+
+# ---------------------------------------------------------------- expressions
+# An expression is a name (str: an input or an earlier line) or a tuple (op, *operands).
+
+UNARY = {
+    "tanh": np.tanh, "sigmoid": sigmoid, "softmax": softmax, "T": lambda x: x.T,
+    "one_minus": lambda x: 1.0 - x, "sq": lambda x: x ** 2,
+    "sum1k": lambda x: np.sum(x, axis=1, keepdims=True),
+    "mean1k": lambda x: np.mean(x, axis=1, keepdims=True),
+    "sum0k": lambda x: np.sum(x, axis=0, keepdims=True),
+    "sum1": lambda x: np.sum(x, axis=1),
+    "softmax1": lambda x: softmax(x.T).T, "neg": lambda x: -x, "one_plus": lambda x: 1.0 + x,
+}
+BINARY = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "matmul": np.matmul,
+          "concat": lambda a, b: np.concatenate([a, b], axis=0)}
+ACTIVATION_SWAPS = {"tanh": ("sigmoid", None), "sigmoid": ("tanh", None),
+                    "softmax": ("sigmoid", "softmax1", None)}
+SUM_SWAPS = ("mean1k", "sum0k", "sum1")
+
+
+def evaluate(expr, env: dict):
+    if isinstance(expr, str):
+        return env[expr]
+    op, *args = expr
+    if op == "cols":  # ("cols", W, "a" | "x"): the columns of W that meet a_prev or xt
+        W, part = env[args[0]], args[1]
+        n_a = env["a_prev"].shape[0]
+        return W[:, :n_a] if part == "a" else W[:, n_a:]
+    if op in UNARY:
+        return UNARY[op](evaluate(args[0], env))
+    return BINARY[op](evaluate(args[0], env), evaluate(args[1], env))
+
+
+def show(expr, parent: str = "") -> str:
+    """The expression as numpy code."""
+    if isinstance(expr, str):
+        return expr
+    op, *args = expr
+    if op == "cols":
+        return f"{args[0]}[:, :n_a]" if args[1] == "a" else f"{args[0]}[:, n_a:]"
+    if op == "T":
+        inner = show(args[0], "T")
+        return f"{inner}.T" if isinstance(args[0], str) or args[0][0] == "cols" else f"({inner}).T"
+    if op in ("tanh", "sigmoid", "softmax"):
+        return f"{'np.' if op == 'tanh' else ''}{op}({show(args[0])})"
+    if op == "softmax1":
+        return f"softmax over axis 1 of ({show(args[0])})"
+    if op in ("one_minus", "one_plus"):
+        return f"(1 {'-' if op == 'one_minus' else '+'} {show(args[0], 'sub-right')})"
+    if op == "sq":
+        return f"{show(args[0], 'pow')}**2"
+    if op == "neg":
+        return f"-{show(args[0], 'mul')}"
+    if op in ("sum1k", "mean1k", "sum0k", "sum1"):
+        fn, axis, keep = {"sum1k": ("sum", 1, True), "mean1k": ("mean", 1, True),
+                          "sum0k": ("sum", 0, True), "sum1": ("sum", 1, False)}[op]
+        return f"np.{fn}({show(args[0])}, axis={axis}{', keepdims=True' if keep else ''})"
+    if op == "concat":
+        return f"[{show(args[0])}; {show(args[1])}]"
+    a, b = args
+    symbol = {"add": "+", "sub": "-", "mul": "*", "matmul": "@"}[op]
+    text = f"{show(a, op)} {symbol} {show(b, op + '-right')}"
+    tight = {"add": 1, "sub": 1, "mul": 2, "matmul": 2}
+    outer = parent.split("-")[0]
+    needs = (outer in ("mul", "matmul", "pow", "T") and tight[op] < 2) or (outer in ("pow", "T")) or \
+        (parent in ("sub-right",) and op in ("add", "sub")) or (parent == "mul-right" and op in ("mul", "matmul") and op != "mul")
+    return f"({text})" if needs else text
+
+
+# ---------------------------------------------------------------- the four cell programs
+
+_GATE_GRADS = {"f": "dft", "i": "dit", "c": "dcct", "o": "dot"}
+
+
+def _gate_sum(part: str):
+    """sum over the gates of W[:, cols].T @ dgate (part "a": the a_prev columns, "x": the xt columns)."""
+    terms = [("matmul", ("T", ("cols", f"W{g}", part)), d) for g, d in _GATE_GRADS.items()]
+    expr = terms[0]
+    for t in terms[1:]:
+        expr = ("add", expr, t)
+    return expr
+
+
+PROGRAMS = {
+    "rnn_cell_forward": {
+        "inputs": ("xt", "a_prev", "Wax", "Waa", "Wya", "ba", "by"),
+        "lines": (
+            ("a_next", ("tanh", ("add", ("add", ("matmul", "Waa", "a_prev"), ("matmul", "Wax", "xt")), "ba"))),
+            ("yt_pred", ("softmax", ("add", ("matmul", "Wya", "a_next"), "by"))),
+        ),
+    },
+    "lstm_cell_forward": {
+        "inputs": ("xt", "a_prev", "c_prev", "Wf", "bf", "Wi", "bi", "Wc", "bc", "Wo", "bo", "Wy", "by"),
+        "lines": (
+            ("concat", ("concat", "a_prev", "xt")),
+            ("ft", ("sigmoid", ("add", ("matmul", "Wf", "concat"), "bf"))),
+            ("it", ("sigmoid", ("add", ("matmul", "Wi", "concat"), "bi"))),
+            ("cct", ("tanh", ("add", ("matmul", "Wc", "concat"), "bc"))),
+            ("c_next", ("add", ("mul", "ft", "c_prev"), ("mul", "it", "cct"))),
+            ("ot", ("sigmoid", ("add", ("matmul", "Wo", "concat"), "bo"))),
+            ("a_next", ("mul", "ot", ("tanh", "c_next"))),
+            ("yt_pred", ("softmax", ("add", ("matmul", "Wy", "a_next"), "by"))),
+        ),
+    },
+    "rnn_cell_backward": {
+        "inputs": ("da_next", "a_next", "a_prev", "xt", "Wax", "Waa"),
+        "lines": (
+            ("dz", ("mul", ("one_minus", ("sq", "a_next")), "da_next")),
+            ("dxt", ("matmul", ("T", "Wax"), "dz")),
+            ("da_prev", ("matmul", ("T", "Waa"), "dz")),
+            ("dWax", ("matmul", "dz", ("T", "xt"))),
+            ("dWaa", ("matmul", "dz", ("T", "a_prev"))),
+            ("dba", ("sum1k", "dz")),
+        ),
+    },
+    "lstm_cell_backward": {
+        "inputs": ("da_next", "dc_next", "a_next", "c_next", "a_prev", "c_prev", "ft", "it", "cct", "ot", "xt",
+                   "Wf", "Wi", "Wc", "Wo"),
+        "lines": (
+            ("dc", ("add", "dc_next", ("mul", ("mul", "ot", ("one_minus", ("sq", ("tanh", "c_next")))), "da_next"))),
+            ("dot", ("mul", ("mul", ("mul", "da_next", ("tanh", "c_next")), "ot"), ("one_minus", "ot"))),
+            ("dcct", ("mul", ("mul", "dc", "it"), ("one_minus", ("sq", "cct")))),
+            ("dit", ("mul", ("mul", ("mul", "dc", "cct"), "it"), ("one_minus", "it"))),
+            ("dft", ("mul", ("mul", ("mul", "dc", "c_prev"), "ft"), ("one_minus", "ft"))),
+            ("concat", ("concat", "a_prev", "xt")),
+            *((f"dW{g}", ("matmul", d, ("T", "concat"))) for g, d in _GATE_GRADS.items()),
+            *((f"db{g}", ("sum1k", d)) for g, d in _GATE_GRADS.items()),
+            ("da_prev", _gate_sum("a")),
+            ("dc_prev", ("mul", "dc", "ft")),
+            ("dxt", _gate_sum("x")),
+        ),
+    },
+}
+
+
+# ---------------------------------------------------------------- running a program on a case
+
+def environment(function: str, args: tuple) -> dict:
+    """The inputs of the program, by name, from a call's arguments."""
+    if function == "rnn_cell_forward":
+        xt, a_prev, p = args
+        return {"xt": xt, "a_prev": a_prev, **p}
+    if function == "lstm_cell_forward":
+        xt, a_prev, c_prev, p = args
+        return {"xt": xt, "a_prev": a_prev, "c_prev": c_prev, **p}
+    if function == "rnn_cell_backward":
+        da_next, (a_next, a_prev, xt, p) = args
+        return {"da_next": da_next, "a_next": a_next, "a_prev": a_prev, "xt": xt, **p}
+    da_next, dc_next, (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, p) = args
+    return {"da_next": da_next, "dc_next": dc_next, "a_next": a_next, "c_next": c_next, "a_prev": a_prev,
+            "c_prev": c_prev, "ft": ft, "it": it, "cct": cct, "ot": ot, "xt": xt, **p}
+
+
+def run(function: str, lines, args: tuple) -> dict:
+    """The program's outputs, by output name / gradient key (a forward cell's cache included)."""
+    env = environment(function, args)
+    for name, expr in lines:
+        env[name] = evaluate(expr, env)
+    if function == "rnn_cell_forward":
+        xt, a_prev, p = args
+        return {"a_next": env["a_next"], "yt_pred": env["yt_pred"], "cache": (env["a_next"], a_prev, xt, p)}
+    if function == "lstm_cell_forward":
+        xt, a_prev, c_prev, p = args
+        cache = tuple(env[k] for k in ("a_next", "c_next")) + (a_prev, c_prev) + tuple(
+            env[k] for k in ("ft", "it", "cct", "ot")) + (xt, p)
+        return {"a_next": env["a_next"], "c_next": env["c_next"], "yt_pred": env["yt_pred"], "cache": cache}
+    keys = ("dxt", "da_prev", "dWax", "dWaa", "dba") if function == "rnn_cell_backward" else (
+        "dxt", "da_prev", "dc_prev", "dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo")
+    return {k: env[k] for k in keys}
+
+
+# ---------------------------------------------------------------- edits
+
+@dataclass(frozen=True)
+class Edit:
+    line: int          # index of the edited line
+    expr: object       # the line's new expression
+
+    def describe(self, function: str) -> tuple[str, str, str]:
+        name, right = PROGRAMS[function]["lines"][self.line]
+        return name, show(self.expr), show(right)
+
+
+def _replace(expr, path: tuple, new):
+    if not path:
+        return new
+    op, *args = expr
+    args[path[0]] = _replace(args[path[0]], path[1:], new)
+    return (op, *args)
+
+
+def _nodes(expr, path=()):
+    yield path, expr
+    if isinstance(expr, tuple) and expr[0] != "cols":
+        for i, a in enumerate(expr[1:]):
+            yield from _nodes(a, path + (i,))
+
+
+def _alternatives(node, pool: list[str]):
+    """The one-slip alternatives of a node."""
+    if isinstance(node, str):
+        return [other for other in pool if other != node]
+    op, *args = node
+    out = []
+    if op == "cols":
+        out.append(("cols", args[0], "x" if args[1] == "a" else "a"))
+        return out
+    if op in ACTIVATION_SWAPS:
+        out += [(alt, args[0]) if alt else args[0] for alt in ACTIVATION_SWAPS[op]]
+    if op == "sum1k":
+        out += [(alt, args[0]) for alt in SUM_SWAPS]
+    if op == "one_minus":
+        out += [args[0], ("one_plus", args[0])]
+        if isinstance(args[0], tuple) and args[0][0] == "sq":
+            out.append(("sq", ("one_minus", args[0][1])))  # (1 - x)**2 for 1 - x**2
+    if op == "sq":
+        out.append(args[0])
+    if op == "T":
+        out.append(args[0])
+    if op in ("add", "sub", "mul"):
+        out += [args[0], args[1]]  # a term or a factor left out
+        out += [(o, *args) for o in ("add", "sub", "mul") if o != op]
+    if op == "matmul":
+        a, b = args
+        out += [("matmul", b, a), ("mul", a, b)]
+        out += [("matmul", a[1] if isinstance(a, tuple) and a[0] == "T" else ("T", a), b),
+                ("matmul", a, b[1] if isinstance(b, tuple) and b[0] == "T" else ("T", b))]
+    if op == "concat":
+        out.append(("concat", args[1], args[0]))
+    return out
+
+
+def edits(function: str, shapes: dict) -> list[Edit]:
+    """Every one-slip edit of the function's program; `shapes` maps each name to its shape on a case
+    (operands are only replaced by names of the same shape: the hidden cases keep every size distinct)."""
+    program = PROGRAMS[function]
+    found = []
+    defined = list(program["inputs"])
+    for index, (name, expr) in enumerate(program["lines"]):
+        for path, node in _nodes(expr):
+            pool = [n for n in defined if isinstance(node, str) and shapes.get(n) == shapes.get(node)]
+            for alt in _alternatives(node, pool):
+                found.append(Edit(index, _replace(expr, path, alt)))
+        defined.append(name)
+    return found
+
+
+def _shapes(function: str, args: tuple) -> dict:
+    env = environment(function, args)
+    for name, expr in PROGRAMS[function]["lines"]:
+        env[name] = evaluate(expr, env)
+    return {k: np.shape(v) for k, v in env.items() if isinstance(v, np.ndarray)}
+
+
+# ---------------------------------------------------------------- explaining a submission
+
+def _changed(problem, function, edit, case):
+    """(outputs of the edited program on this case, the outputs it gets wrong), memoised on the case;
+    None if the edited program cannot run (shapes that do not fit)."""
+    from .checks import output_problem
+
+    memo = case.variants.setdefault("edits", {})
+    if edit not in memo:
+        lines = list(PROGRAMS[function]["lines"])
+        lines[edit.line] = (lines[edit.line][0], edit.expr)
+        try:
+            with np.errstate(all="ignore"):
+                outputs = run(function, lines, case.args)
+            changed = frozenset(k for k in problem.outputs
+                                if output_problem(problem, k, outputs[k], case.expected[k]))
+        except (ValueError, IndexError, TypeError, KeyError):
+            changed = None
+        memo[edit] = changed
+    return memo[edit]
+
+
+_EDITS: dict[str, list[Edit]] = {}
+
+
+def explain(problem, cases, got: list[dict], wrong: set[str]) -> list[str]:
+    """A hint naming the one-slip edit whose outputs are the submission's, or []."""
+    from .checks import output_problem
+
+    function = problem.name
+    if function not in PROGRAMS:
+        return []
+    if function not in _EDITS:
+        _EDITS[function] = edits(function, _shapes(function, cases[0].args))
+    for edit in _EDITS[function]:
+        changed = [_changed(problem, function, edit, case) for case in cases]
+        if any(c is None for c in changed) or frozenset().union(*changed) != frozenset(wrong):
+            continue
+        lines = list(PROGRAMS[function]["lines"])
+        lines[edit.line] = (lines[edit.line][0], edit.expr)
+        matched = True
+        for case, g in zip(cases, got):
+            with np.errstate(all="ignore"):
+                outputs = run(function, lines, case.args)
+            if any(k not in g or output_problem(problem, k, g[k], outputs[k]) for k in wrong):
+                matched = False
+                break
+        if matched:
+            name, edited, right = edit.describe(function)
+            outs = ", ".join(f"`{k}`" for k in problem.outputs if k in wrong)
+            return [f"{outs} {'matches' if len(wrong) == 1 else 'match'} the line {name} = {edited}; "
+                    f"the right line is {name} = {right}."]
+    return []
