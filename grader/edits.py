@@ -222,23 +222,38 @@ def _nodes(expr, path=()):
             yield from _nodes(a, path + (i,))
 
 
+def _is_sigmoid_derivative(node) -> bool:
+    """x * (1 - x): the derivative of a sigmoid written from its output."""
+    return (isinstance(node, tuple) and node[0] == "mul" and isinstance(node[2], tuple)
+            and node[2][0] == "one_minus" and node[2][1] == node[1])
+
+
 def _alternatives(node, pool: list[str]):
     """The one-slip alternatives of a node."""
+    wrapped = [(w, node) for w in ("tanh", "sigmoid", "neg")]  # an activation or a sign too many
     if isinstance(node, str):
-        return [other for other in pool if other != node]
+        return [other for other in pool if other != node] + wrapped
     op, *args = node
-    out = []
+    out = list(wrapped) if op not in ("cols", "T") else []
     if op == "cols":
         out.append(("cols", args[0], "x" if args[1] == "a" else "a"))
         return out
     if op in ACTIVATION_SWAPS:
         out += [(alt, args[0]) if alt else args[0] for alt in ACTIVATION_SWAPS[op]]
     if op == "sum1k":
-        out += [(alt, args[0]) for alt in SUM_SWAPS]
+        out += [(alt, args[0]) for alt in SUM_SWAPS] + [args[0]]  # another sum, or none
     if op == "one_minus":
         out += [args[0], ("one_plus", args[0])]
         if isinstance(args[0], tuple) and args[0][0] == "sq":
-            out.append(("sq", ("one_minus", args[0][1])))  # (1 - x)**2 for 1 - x**2
+            x = args[0][1]
+            out.append(("sq", ("one_minus", x)))  # (1 - x)**2 for 1 - x**2
+            out.append(("mul", x, ("one_minus", x)))  # the sigmoid's derivative for the tanh's
+            if isinstance(x, tuple) and x[0] == "tanh":
+                out.append(("one_minus", ("sq", x[1])))  # 1 - c**2 for 1 - tanh(c)**2
+    if _is_sigmoid_derivative(node):
+        x = args[0]
+        out.append(("one_minus", ("sq", x)))  # the tanh's derivative for the sigmoid's
+        out.append(("mul", ("sigmoid", x), ("one_minus", ("sigmoid", x))))  # sigmoid applied again
     if op == "sq":
         out.append(args[0])
     if op == "T":
@@ -308,6 +323,8 @@ def explain(problem, cases, got: list[dict], wrong: set[str]) -> list[str]:
     from .checks import output_problem
 
     function = problem.name
+    if function in LOOP_EDITS:
+        return explain_loop(problem, cases, got, wrong)
     if function not in PROGRAMS:
         return []
     if function not in _EDITS:
@@ -330,4 +347,121 @@ def explain(problem, cases, got: list[dict], wrong: set[str]) -> list[str]:
             outs = ", ".join(f"`{k}`" for k in problem.outputs if k in wrong)
             return [f"{outs} {'matches' if len(wrong) == 1 else 'match'} the line {name} = {edited}; "
                     f"the right line is {name} = {right}."]
+    return []
+
+
+# ---------------------------------------------------------------- the sequence functions' loops
+# One slip in the loop of a sequence function: what a step's cell receives, what is carried to the
+# next step, what is stored, which steps run. Each is a keyword of grader.mistakes' sequence
+# passes (which call the reference cells, as the grader's black box does), with what it means.
+
+def _forward_loop_edits(lstm: bool):
+    out = [
+        ({"start": "zeros"}, "the hidden state starts at zeros", "a_next = a0 before the loop"),
+        ({"start": "ones"}, "the hidden state starts at ones", "a_next = a0 before the loop"),
+        ({"every_step_from_a0": True}, "every step receives a0 as a_prev", "a_prev is the previous step's a_next"),
+        ({"a_prev_from": "zeros"}, "every step receives zeros as a_prev", "a_prev is the previous step's a_next"),
+        ({"first_step": 1}, "the loop starts at t = 1", "for t in range(T_x)"),
+        ({"last_step": -1}, "the loop stops before the last step", "for t in range(T_x)"),
+        ({"input_step": "first"}, "every step reads x[:, :, 0]", "step t reads xt = x[:, :, t]"),
+        ({"input_step": "previous"}, "step t reads x[:, :, t - 1]", "step t reads xt = x[:, :, t]"),
+        ({"input_step": "reversed"}, "step t reads x[:, :, T_x - 1 - t]", "step t reads xt = x[:, :, t]"),
+        ({"store_a": "a_prev"}, "a[:, :, t] stores the state the step started from", "a[:, :, t] = a_next"),
+        ({"store_y": False}, "y is never stored", "y[:, :, t] = the step's prediction"),
+        ({"y_transform": softmax}, "the prediction goes through softmax again", "y[:, :, t] = the step's prediction"),
+        ({"y_transform": np.tanh}, "the prediction goes through tanh", "y[:, :, t] = the step's prediction"),
+        ({"y_index": "previous"}, "the prediction is stored at t - 1", "y[:, :, t] = the step's prediction"),
+    ]
+    if lstm:
+        out += [
+            ({"c_start": "a0"}, "the cell state starts at a0", "c_next = zeros before the loop"),
+            ({"c_start": "ones"}, "the cell state starts at ones", "c_next = zeros before the loop"),
+            ({"carry_c": False}, "every step receives zeros as c_prev", "c_prev is the previous step's c_next"),
+            ({"a_prev_from": "c_next"}, "a_prev is the previous step's c_next", "a_prev is the previous a_next"),
+            ({"c_prev_from": "a_next"}, "c_prev is the previous step's a_next", "c_prev is the previous c_next"),
+            ({"c_holds_a": True}, "c[:, :, t] stores a_next", "c[:, :, t] = c_next"),
+            ({"store_c": "tanh"}, "c[:, :, t] stores tanh(c_next)", "c[:, :, t] = c_next"),
+            ({"store_a": "c_next"}, "a[:, :, t] stores c_next", "a[:, :, t] = a_next"),
+        ]
+    return out
+
+
+def _backward_loop_edits(lstm: bool):
+    keys = ("dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo") if lstm else ("dWax", "dWaa", "dba")
+    right_call = "the cell gets da[:, :, t] + da_prevt" + (", dc_prevt" if lstm else "")
+    out = [
+        ({"upstream": False}, "the cell gets only the carried da_prev", right_call),
+        ({"propagate_a": False}, "the cell gets only da[:, :, t]", right_call),
+        ({"sign": -1.0}, "the cell gets da[:, :, t] - da_prevt", right_call),
+        ({"carry": "accumulated"}, "da_prevt is summed over the steps (+=)", "da_prevt = the step's da_prev"),
+        ({"carry": "plus-upstream"}, "da_prevt also holds da[:, :, t]", "da_prevt = the step's da_prev"),
+        ({"cache_index": "reversed"}, "step t uses the cache of step T_x - 1 - t", "step t uses caches[t]"),
+        ({"cache_index": "last"}, "every step uses the last cache", "step t uses caches[t]"),
+        ({"cache_index": "previous"}, "step t uses the cache of step t - 1", "step t uses caches[t]"),
+        ({"reverse": False}, "time runs forwards", "for t in reversed(range(T_x))"),
+        ({"last_step": 1}, "the loop stops before t = 0", "for t in reversed(range(T_x))"),
+        ({"dx_slot": "reversed"}, "dxt is stored at dx[:, :, T_x - 1 - t]", "dx[:, :, t] = dxt"),
+        ({"accumulate": False}, "the weight gradients are overwritten (=)", "they are summed over the steps (+=)"),
+    ]
+    for k in keys:
+        out += [({"overwritten": (k,)}, f"{k} is overwritten (=)", f"{k} += the step's {k}"),
+                ({"subtracted": (k,)}, f"{k} is decreased (-=)", f"{k} += the step's {k}"),
+                ({"transposed": (k,)}, f"{k} adds the step's gradient transposed", f"{k} += the step's {k}")]
+    if lstm:
+        out += [
+            ({"propagate_c": False}, "the cell gets zeros as dc_next", "dc_next is the previous dc_prev"),
+            ({"states_swapped": True}, "da_prev and dc_prev are swapped in the call", right_call),
+            ({"dc_carry": "accumulated"}, "dc_prevt is summed over the steps (+=)", "dc_prevt = the step's dc_prev"),
+            ({"dc_plus_upstream": True}, "dc_next also gets da[:, :, t]", right_call),
+            ({"da_plus_dc": True}, "da_next also gets dc_prevt", right_call),
+            ({"da0_from": "dc_prev"}, "da0 is the last dc_prev", "da0 is the last da_prev"),
+        ]
+    return out
+
+
+LOOP_EDITS = {
+    "rnn_forward": _forward_loop_edits(False), "lstm_forward": _forward_loop_edits(True),
+    "rnn_backward": _backward_loop_edits(False), "lstm_backward": _backward_loop_edits(True),
+}
+
+
+def _loop_outputs(problem, knobs, case):
+    from . import mistakes
+
+    model = problem.model
+    if problem.direction == "forward":
+        result = mistakes._sequence_forward(*case.args, model=model, **knobs)
+        return dict(zip(problem.outputs, result))
+    return mistakes._sequence_backward(*case.args, model=model, **knobs)
+
+
+def explain_loop(problem, cases, got: list[dict], wrong: set[str]) -> list[str]:
+    """A hint naming the one loop slip whose outputs are the submission's, or []."""
+    from .checks import output_problem
+
+    for index, (knobs, slip, right) in enumerate(LOOP_EDITS.get(problem.name, ())):
+        changed = []
+        for case in cases:
+            memo = case.variants.setdefault("loop-edits", {})
+            if index not in memo:
+                try:
+                    with np.errstate(all="ignore"):
+                        outputs = _loop_outputs(problem, knobs, case)
+                    memo[index] = frozenset(k for k in problem.outputs
+                                            if output_problem(problem, k, outputs[k], case.expected[k]))
+                except (ValueError, IndexError, TypeError, KeyError):
+                    memo[index] = None
+            changed.append(memo[index])
+        if any(c is None for c in changed) or frozenset().union(*changed) != frozenset(wrong):
+            continue
+        matched = True
+        for case, g in zip(cases, got):
+            with np.errstate(all="ignore"):
+                outputs = _loop_outputs(problem, knobs, case)
+            if any(k not in g or output_problem(problem, k, g[k], outputs[k]) for k in wrong):
+                matched = False
+                break
+        if matched:
+            outs = ", ".join(f"`{k}`" for k in problem.outputs if k in wrong)
+            return [f"{outs} {'matches' if len(wrong) == 1 else 'match'} a loop in which {slip}: {right}."]
     return []

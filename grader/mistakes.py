@@ -253,26 +253,34 @@ def _lstm_cell_back_dc_prev_short(da_next, dc_next, cache):
 # ---------------------------------------------------------------- rnn_forward / lstm_forward
 
 def _sequence_forward(x, a0, parameters, *, model, start="a0", every_step_from_a0=False,
-                      first_step=0, c_start="zeros", carry_c=True, c_holds_a=False, store_y=True):
-    """The sequence forward pass with the reference cell, and optional slips."""
+                      first_step=0, c_start="zeros", carry_c=True, c_holds_a=False, store_y=True,
+                      last_step=None, input_step="t", a_prev_from="a_next", c_prev_from="c_next",
+                      store_c="c_next", store_a="a_next", y_transform=None, y_index="t"):
+    """The sequence forward pass with the reference cell, and optional slips (the defaults are
+    the right pass; each keyword is one way a student's loop departs from it)."""
     n_x, m, T_x = x.shape
     lstm = model == "lstm"
     n_y, n_a = parameters["Wy" if lstm else "Wya"].shape
     a, y, c = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), np.zeros((n_a, m, T_x))
     caches = []
-    a_next = np.zeros((n_a, m)) if start == "zeros" else a0
-    c_next = a0 if c_start == "a0" else np.zeros((n_a, m))
-    for t in range(first_step, T_x):
-        a_prev = a0 if every_step_from_a0 else a_next
+    init = {"a0": a0, "zeros": np.zeros((n_a, m)), "ones": np.ones((n_a, m))}
+    a_next = init[start]
+    c_next = init[c_start]
+    for t in range(first_step, T_x if last_step is None else last_step):
+        xt = x[:, :, {"t": t, "first": 0, "previous": t - 1, "reversed": T_x - 1 - t}[input_step]]
+        a_prev = a0 if every_step_from_a0 else {"a_next": a_next, "c_next": c_next, "zeros": np.zeros((n_a, m))}[a_prev_from]
         if lstm:
             c_prev = c_next if carry_c else np.zeros((n_a, m))
-            a_next, c_next, yt, cache = lstm_cell_forward(x[:, :, t], a_prev, c_prev, parameters)
-            c[:, :, t] = a_next if c_holds_a else c_next
+            c_prev = {"c_next": c_prev, "a_next": a_next}[c_prev_from]
+            a_before = a_prev
+            a_next, c_next, yt, cache = lstm_cell_forward(xt, a_prev, c_prev, parameters)
+            c[:, :, t] = a_next if c_holds_a else {"c_next": c_next, "tanh": np.tanh(c_next)}[store_c]
         else:
-            a_next, yt, cache = rnn_cell_forward(x[:, :, t], a_prev, parameters)
-        a[:, :, t] = a_next
+            a_before = a_prev
+            a_next, yt, cache = rnn_cell_forward(xt, a_prev, parameters)
+        a[:, :, t] = {"a_next": a_next, "a_prev": a_before, "c_next": c_next}[store_a]
         if store_y:
-            y[:, :, t] = yt
+            y[:, :, t - (y_index == "previous")] = yt if y_transform is None else y_transform(yt)
         caches.append(cache)
     if lstm:
         return a, y, c, (caches, x)
@@ -298,11 +306,14 @@ def _lstm_forward_a0_every_step(x, a0, parameters):
 def _sequence_backward(da, caches, *, model, upstream=True, propagate_a=True,
                        propagate_c=True, accumulate=True, reverse=True, last_step=0,
                        overwritten=(), states_swapped=False, cache_index="t", carry="right",
-                       da0_from="da_prev"):
-    """The sequence backward pass with the reference cell, and optional slips
-    (`last_step=1`: the loop stops before t = 0; `cache_index`: which cache step t gets,
-    "t", "reversed" (T_x-1-t), "last" or "previous" (t-1, Python's -1 at t = 0); `carry`:
-    how da_prev is carried, "right", "accumulated" (+=) or "plus-upstream" (+ da[:, :, t]))."""
+                       da0_from="da_prev", sign=1.0, dc_carry="right", dc_plus_upstream=False,
+                       da_plus_dc=False, subtracted=(), transposed=(), dx_slot="t"):
+    """The sequence backward pass with the reference cell, and optional slips (the defaults are
+    the right pass): `last_step=1`: the loop stops before t = 0; `cache_index`: which cache
+    step t gets, "t", "reversed" (T_x-1-t), "last" or "previous" (t-1, Python's -1 at t = 0);
+    `carry`: how da_prev is carried, "right", "accumulated" (+=) or "plus-upstream"
+    (+ da[:, :, t]); `sign`: -1 subtracts the carried da_prev; `overwritten`, `subtracted`,
+    `transposed`: parameter gradients summed with =, -= or += .T."""
     cell_caches, x = caches
     n_a, m, T_x = da.shape
     n_x = x.shape[0]
@@ -319,7 +330,9 @@ def _sequence_backward(da, caches, *, model, upstream=True, propagate_a=True,
         if upstream:
             da_next = da_next + da[:, :, t]
         if propagate_a:
-            da_next = da_next + (dc_prevt if states_swapped else da_prevt)
+            da_next = da_next + sign * (dc_prevt if states_swapped else da_prevt)
+        if da_plus_dc:
+            da_next = da_next + dc_prevt
         cache = cell_caches[{"t": t, "reversed": T_x - 1 - t, "last": T_x - 1, "previous": t - 1}[cache_index]]
         if model == "rnn":
             grads = rnn_cell_backward(da_next, cache)
@@ -327,9 +340,11 @@ def _sequence_backward(da, caches, *, model, upstream=True, propagate_a=True,
             dc_next = dc_prevt if propagate_c else np.zeros((n_a, m))
             if states_swapped:
                 dc_next = da_prevt
+            if dc_plus_upstream:
+                dc_next = dc_next + da[:, :, t]
             grads = lstm_cell_backward(da_next, dc_next, cache)
-            dc_prevt = grads["dc_prev"]
-        dx[:, :, t] = grads["dxt"]
+            dc_prevt = dc_prevt + grads["dc_prev"] if dc_carry == "accumulated" else grads["dc_prev"]
+        dx[:, :, t if dx_slot == "t" else T_x - 1 - t] = grads["dxt"]
         if carry == "accumulated":
             da_prevt = da_prevt + grads["da_prev"]
         elif carry == "plus-upstream":
@@ -337,7 +352,12 @@ def _sequence_backward(da, caches, *, model, upstream=True, propagate_a=True,
         else:
             da_prevt = grads["da_prev"]
         for k in sums:
-            sums[k] = sums[k] + grads[k] if accumulate and k not in overwritten else grads[k]
+            if k in transposed:
+                sums[k] = sums[k] + grads[k].T
+            elif k in subtracted:
+                sums[k] = sums[k] - grads[k]
+            else:
+                sums[k] = sums[k] + grads[k] if accumulate and k not in overwritten else grads[k]
     return {"dx": dx, "da0": dc_prevt if da0_from == "dc_prev" else da_prevt, **sums}
 
 

@@ -260,6 +260,18 @@ def _cell_order(got_cell, want_cell, names) -> str | None:
             f"backward pass unpacks")
 
 
+def _swapped_outputs(problem, cases, got, wrong) -> str | None:
+    """Two outputs returned in each other's place."""
+    for i, a in enumerate(problem.outputs):
+        for b in problem.outputs[i + 1:]:
+            if a in wrong and b in wrong and all(
+                    isinstance(c.expected[a], np.ndarray) and close(g.get(a), c.expected[b])
+                    and close(g.get(b), c.expected[a]) for c, g in zip(cases, got)):
+                order = ", ".join(problem.outputs)
+                return f"`{a}` and `{b}` are returned in each other's place: the function returns ({order})."
+    return None
+
+
 def cache_symptom(problem, cases, got) -> str | None:
     key = problem.cache_output
     names = CELL_ITEMS[problem.model]
@@ -279,6 +291,8 @@ def cache_symptom(problem, cases, got) -> str | None:
             return None
         if len(mine[0]) != len(want[0]):
             return None
+        if len(want[0]) > 1 and all(_same_cells(g, w, names) for g, w in zip(mine[0], want[0][::-1])):
+            return "holds the cell caches in reverse order: append each step's cache in time order"
         texts = {_cell_order(g, w, names) for g, w in zip(mine[0], want[0]) if not _same_cells(g, w, names)}
         return texts.pop() if len(texts) == 1 and None not in texts else (NEUTRAL if not texts else None)
     text = per_case(len(cases), describe)
@@ -734,10 +748,13 @@ def symptoms(problem, cases, got: list[dict], wrong: set[str]) -> list[str]:
     gets at most one symptom, outputs with the same symptom sharing a hint.
     """
     hints: list[str] = []
-    if problem.sequence and problem.direction == "forward":
-        hint = cell_inputs(problem, cases, got)
+    if problem.sequence and problem.direction == "forward" and wrong & {"a", "c"}:
+        hint = cell_inputs(problem, cases, got)  # what the cells received: only if the states went wrong
         if hint:
             return [hint]
+    swapped = _swapped_outputs(problem, cases, got, wrong)
+    if swapped:
+        return [swapped]
     if problem.name == "lstm_cell_forward":
         hints += lstm_forward_parts(problem, cases, got, wrong)
     if problem.name == "rnn_cell_forward":
