@@ -319,6 +319,9 @@ def diagnose(problem: Problem, cases: list[Case], outcomes: list[Outcome], wrong
         from .edits import explain
         from .symptoms import symptoms
 
-        with np.errstate(all="ignore"):
-            hints = explain(problem, cases, got, wrong) or symptoms(problem, cases, got, wrong)
+        try:
+            with np.errstate(all="ignore"):
+                hints = explain(problem, cases, got, wrong) or symptoms(problem, cases, got, wrong)
+        except Exception:  # noqa: BLE001 - a value the analyses did not foresee: no hint, never a crash
+            hints = []
     return hints

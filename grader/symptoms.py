@@ -384,6 +384,8 @@ _ACTIVATIONS = {"sigmoid": sigmoid, "tanh": np.tanh, "no activation": lambda v: 
 def _pre_activation_change(mine, act_name, right_pre, terms, bias) -> str | None:
     """How the student's gate/state differs: another activation, a term missing/extra/swapped
     inside it, or the bias added after it."""
+    if not is_array(mine) or mine.shape != right_pre.shape:
+        return None
     act = _ACTIVATIONS[act_name]
     for other, f in _ACTIVATIONS.items():
         if other != act_name and close(mine, f(right_pre)):

@@ -145,3 +145,44 @@ def test_cell_cache_order():
     assert run("rnn_cell_forward", swap) == [
         "`cache` holds a_prev where a_next belongs, a_next where a_prev belongs: the items go in the order "
         "(a_next, a_prev, xt, parameters), the order the backward pass unpacks."]
+
+
+# ------------------------------------------------------------- hostile values
+
+def hostile_values(want):
+    """What a submission can send back in place of an array (decoded from the worker: plain data)."""
+    from grader.wire import Opaque
+
+    shape = want.shape if isinstance(want, np.ndarray) else (2,)
+    return [Opaque("evil"), None, "text", 3, 2.5, True, [1.0, 2.0], (None,), {"k": 1},
+            np.zeros(()), np.zeros((0,)), np.zeros(shape + (2,)), np.full(shape, np.nan),
+            np.full(shape, np.inf), np.full(shape, 1e308), np.zeros(shape, dtype=complex),
+            np.zeros(shape, dtype=bool), np.array(["a"] * max(1, int(np.prod(shape)))),
+            np.zeros(shape, dtype=object), [[want]], (want, want)]
+
+
+@pytest.mark.parametrize("name", problems.GRADED_FUNCTIONS)
+def test_diagnosis_survives_hostile_outputs(name):
+    """Whatever a submission returns for one output (or its cache items), does diagnosis give plain hints, never raise?"""
+    from grader import checks
+
+    problem = problems.BY_NAME[name]
+    cases = problems.hidden_cases(problem)
+    for key in problem.outputs:
+        for k in range(len(hostile_values(cases[0].expected[key]))):
+            outcomes = []
+            for case in cases:
+                out = copy.deepcopy(case.expected)
+                out[key] = hostile_values(case.expected[key])[k]
+                if key in ("cache", "caches") and k == 0:  # a cache whose every item is hostile
+                    out[key] = tuple(hostile_values(np.zeros(2))[j % 20] for j in range(10))
+                result = out if problem.returns_dict else tuple(out[o] for o in problem.outputs)
+                outcomes.append(checks.Outcome("ok", result=result, args_after=case.args))
+            hints = checks.diagnose(problem, cases, outcomes, {key})
+            assert isinstance(hints, list) and all(isinstance(h, str) for h in hints)
+            # and the analyses themselves, unguarded
+            from grader.edits import explain
+            got = [dict(o.result) if problem.returns_dict else dict(zip(problem.outputs, o.result)) for o in outcomes]
+            with np.errstate(all="ignore"):
+                explain(problem, cases, got, {key})
+                symptoms(problem, cases, got, {key})
