@@ -17,9 +17,20 @@ can hand the sequence function a correct cell as a black box), `shape` holds
 (n_x, n_a, n_y, m, T_x); `penalty/<function>` is the points lost for
 modifying an input in place (grader.problems.INPUT_MUTATION_PENALTY). A path is made of `t<i>` (tuple item), `l<i>` (list
 item) and `k<key>` (dict key) segments.
+
+Known mistakes (grader/mistakes.py, the catalogue the grader diagnoses with):
+`<function>/<case>/mistake/<name>/<key>/<path>` holds, for each catalogued
+mistake of the function, its outputs on that public case for each output it
+gets wrong there (as the grader judges them; not for a sequence function's
+mistakes that change its caches: those hand the cells other inputs, which the
+self-check's stand-in cell reports itself); `hint/<function>/<name>` holds
+the mistake's hint, the grader's own text (a unicode string). The self-check
+says "Hint: ..." when a student's outputs are a mistake's on every public
+case, as the grader does on the hidden ones.
 """
 from __future__ import annotations
 
+import copy
 import sys
 from pathlib import Path
 
@@ -28,7 +39,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from grader import reference  # noqa: E402
+from grader import checks, mistakes, reference  # noqa: E402
 from grader.problems import BY_NAME, DISPLAY_ORDER, INPUT_MUTATION_PENALTY, Shape, make_case  # noqa: E402
 
 OUT = ROOT / "solutions" / "rnn_lstm" / "public_cases.npz"
@@ -51,7 +62,7 @@ def flatten(value, prefix: str, out: dict) -> None:
         for key, item in value.items():
             flatten(item, f"{prefix}/k{key}", out)
     else:
-        out[prefix] = np.asarray(value, dtype=np.float64)
+        out[prefix] = np.asarray(value, dtype=np.float64)  # (a mistake's sum to one number: a 0-d array)
 
 
 def backward_steps(name: str, da: np.ndarray, caches) -> list[dict]:
@@ -91,7 +102,24 @@ def build() -> dict:
             if problem.sequence and problem.direction == "backward":
                 for i, step in enumerate(backward_steps(name, *case.args)):
                     flatten(step, f"{prefix}/steps/l{i}", arrays)
+            for mistake in mistakes.for_function(name):
+                wrong = mistake_outputs(problem, mistake, case)
+                if problem.sequence and problem.cache_output in wrong:
+                    continue  # the cells got other inputs: the self-check's stand-in cell says so itself
+                for key, value in wrong.items():
+                    flatten(value, f"{prefix}/mistake/{mistake.name}/{key}", arrays)
+        for mistake in mistakes.for_function(name):
+            arrays[f"hint/{name}/{mistake.name}"] = np.array(mistake.hint)
     return arrays
+
+
+def mistake_outputs(problem, mistake, case) -> dict:
+    """The mistake's outputs on this case that the grader would mark wrong (the others are right)."""
+    with np.errstate(all="ignore"):
+        result = mistake.variant(*copy.deepcopy(case.args))
+    outputs = checks.outputs_of(problem, result)
+    return {k: outputs[k] for k in problem.outputs
+            if checks.output_problem(problem, k, outputs[k], case.expected[k])}
 
 
 def main() -> None:

@@ -14,6 +14,13 @@ The expected values come from `public_cases.npz` beside this file (plain
 arrays, generated from the course's reference implementation). The hidden
 cases used for grading have other shapes (m = 1, T_x = 1, a larger case).
 
+When your outputs are, on every public case, those of a known mistake (the
+autograder's catalogue, whose outputs on the public cases the same file
+carries), a line "Hint: ..." follows with the autograder's own hint, e.g.
+
+    ✗ yt_pred: wrong values: largest difference 0.467 (...) [case 1: ...]
+    Hint: `a_next` is right but `yt_pred` is not: the prediction seems to use `a_prev`; ...
+
 A sequence function is checked on its own: while it runs, the cell function it
 calls (`rnn_cell_forward`, ...) is replaced by a stand-in that answers with the
 correct values of the public case, so a mistake in your cell function does not
@@ -180,12 +187,18 @@ def load_cases() -> dict:
     if _CASES is None:
         tree: dict = {}
         with np.load(CASES_FILE, allow_pickle=False) as data:
-            penalties = {}
+            penalties, hints = {}, {}
             for key in data.files:
                 if key.startswith("penalty/"):
                     penalties[key.split("/")[1]] = float(data[key])
                     continue
+                if key.startswith("hint/"):
+                    _, name, mistake = key.split("/")
+                    hints.setdefault(name, {})[mistake] = str(data[key])
+                    continue
                 name, index, role, *path = key.split("/")
+                if role == "mistake":  # mistake/<name>/<key>/<path>: that mistake's outputs
+                    role, path = f"mistake/{path[0]}", path[1:]
                 tree.setdefault(name, {}).setdefault(int(index), {}).setdefault(role, {})[tuple(path)] = data[key]
         _CASES = {}
         for name, cases in tree.items():
@@ -193,13 +206,17 @@ def load_cases() -> dict:
             for index in sorted(cases):
                 case = {}
                 for role, entries in cases[index].items():
-                    if role in ("args", "expected"):
+                    if role.startswith("mistake/"):
+                        case.setdefault("mistakes", {})[role.split("/", 1)[1]] = {
+                            k[0]: _unflatten({p[1:]: v for p, v in entries.items() if p[0] == k[0]}) for k in entries}
+                    elif role in ("args", "expected"):
                         case[role] = {k[0]: _unflatten({p[1:]: v for p, v in entries.items() if p[0] == k[0]})
                                       for k in entries}
                     else:
                         case[role] = _unflatten(entries)
                 _CASES[name].append(case)
         _CASES["penalty"] = penalties
+        _CASES["hints"] = hints
     return _CASES
 
 
@@ -416,15 +433,28 @@ def results(name: str, func) -> list[tuple[bool, str, str]]:
     first case where it is wrong is named. A function that cannot run at all
     (not implemented, or failing the same way on every case) gets one line.
     """
+    return _results(name, _calls(name, func))
+
+
+def _calls(name: str, func) -> list:
     if name not in FUNCTIONS:
         raise ValueError(f"unknown function {name!r}; expected one of {', '.join(FUNCTIONS)}")
-    outputs, sequence = FUNCTIONS[name][1], FUNCTIONS[name][2] is not None
-    cases = load_cases()[name]
     calls = []
-    for index, case in enumerate(cases):
+    for index, case in enumerate(load_cases()[name]):
         calls.append(_call(name, func, case, index))
         if calls[-1][0] == "not_implemented":
             break
+    return calls
+
+
+def _output(name: str, key: str, got, want) -> str | None:
+    """What is wrong with one output (None if nothing), as the autograder says it."""
+    return cache_problem(name, got, want) if key in ("cache", "caches") else array_problem(got, want)
+
+
+def _results(name: str, calls: list) -> list[tuple[bool, str, str]]:
+    outputs, sequence = FUNCTIONS[name][1], FUNCTIONS[name][2] is not None
+    cases = load_cases()[name]
     if calls[0][0] != "ok" and all(c[0] == calls[0][0] for c in calls):
         return [(False, name, calls[0][3])]
     wrong: dict[str, str] = {}
@@ -442,8 +472,7 @@ def results(name: str, func) -> list[tuple[bool, str, str]]:
             if key not in got:
                 wrong[key] = missing_key_message(key)
                 continue
-            want = case["expected"][key]
-            problem = cache_problem(name, got[key], want) if key in ("cache", "caches") else array_problem(got[key], want)
+            problem = _output(name, key, got[key], case["expected"][key])
             if problem:
                 wrong[key] = problem + suffix
     lines = [(key not in wrong, key, wrong.get(key, passed_message(len(cases)))) for key in outputs]
@@ -479,10 +508,39 @@ def feedback(checks: list[tuple[bool, str, str]]) -> list[str]:
     return [line(False, ", ".join(grouped[text]), text) if text in grouped else text for text in lines]
 
 
+def hints(name: str, calls: list, checks: list[tuple[bool, str, str]]) -> list[str]:
+    """The autograder's hints for the known mistakes whose outputs these calls reproduce.
+
+    As the autograder decides: a mistake is recognised when every output it
+    gets wrong on the public cases is wrong here too and equals the mistake's
+    (same tolerances) on every case; of two, one that explains a strict part of
+    what the other explains is dropped. Only when every case returned a value
+    of the right form.
+    """
+    cases = load_cases()[name]
+    if len(calls) < len(cases) or any(c[0] != "ok" or not_returned_message(name, c[1]) for c in calls):
+        return []
+    outputs = FUNCTIONS[name][1]
+    wrong = {check for passed, check, _ in checks if not passed}
+    got = [c[1] if name.endswith("backward") else dict(zip(outputs, c[1])) for c in calls]
+    found = []
+    for mistake, text in load_cases()["hints"].get(name, {}).items():
+        stored = [case.get("mistakes", {}).get(mistake, {}) for case in cases]
+        claimed = set().union(*stored)
+        if not claimed or not claimed <= wrong:
+            continue
+        if all(key in g and not _output(name, key, g[key], s.get(key, case["expected"][key]))
+               for g, s, case in zip(got, stored, cases) for key in claimed):
+            found.append((text, claimed))
+    return [text for text, claimed in found if not any(claimed < other for _, other in found)]
+
+
 def report(name: str, func) -> tuple[bool, list[str]]:
-    """(all passed, feedback lines) for `func` on the public cases."""
-    checks = results(name, func)
-    return all(passed for passed, _, _ in checks), feedback(checks)
+    """(all passed, feedback lines) for `func` on the public cases, hints for known mistakes last."""
+    calls = _calls(name, func)
+    checks = _results(name, calls)
+    passed = all(ok for ok, _, _ in checks)
+    return passed, feedback(checks) + ([] if passed else [f"Hint: {h}" for h in hints(name, calls, checks)])
 
 
 def check(name: str, func) -> None:
