@@ -521,7 +521,7 @@ def run_report(args) -> int:
         raise UsageError(f"{args.folder}: no results.json with grader details found; "
                          f"run `python -m grader grade PATH --out {args.folder}` first")
     output = args.output or args.folder / "report.html"
-    report.write_atomic(output, htmlreport.class_report(data, args.title))
+    report.write_atomic(output, htmlreport.class_report(data, args.title, output.parent))
     print(output)
     print(f"class report of {len(data.results)} submissions written to {output}", file=sys.stderr)
     return 0

@@ -2,18 +2,29 @@
 
 Both pages are self-contained (inline CSS, plots as inline SVG drawn by
 matplotlib, no script, no external asset) and readable on a phone (viewport
-meta, fluid layout, long lines wrap). They show what the results hold: check
-names, messages, hints, scores; results never hold a hidden input's values.
+meta, fluid layout, long lines wrap, plots drawn narrow with large type, their
+legends outside the bars). They show what the results hold: check names,
+messages, hints, scores; results never hold a hidden input's values. The only
+links are in-page anchors and, in the class report, relative links to the
+feedback pages written beside the results (`grade --out DIR --html`).
+
+A feedback page opens with a summary: the score and what to fix first (the
+first function, in the notebook's order, that lost points, with its first
+line of feedback). The class report counts, beside the diagnosed mistakes,
+every failed output of every function, so the most common errors show even
+where no hint applies.
 """
 from __future__ import annotations
 
 import io
 import json
+import os
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from urllib.parse import quote
 
 from .problems import BY_NAME, DISPLAY_ORDER
 from .results import SubmissionResult
@@ -40,9 +51,12 @@ th.name,td.name{width:30%}
 .hint{background:#fff8e1;border-radius:6px;padding:6px 8px;margin:6px 0}
 .muted{color:#6e6e73;font-size:.9rem}
 figure{margin:12px 0}
-figure svg{width:100%;height:auto;display:block}
+figure svg{width:100%;max-width:640px;height:auto;display:block}
 figcaption{font-size:.9rem;color:#6e6e73}
 .scroll{overflow-x:auto}
+.summary{background:#f5f5f7;border-radius:8px;padding:10px 12px;margin:10px 0}
+.summary ol{margin:.3em 0;padding-left:1.4em}
+a{color:#0645ad}
 """
 
 MARKS = {True: "✓", False: "✗"}
@@ -59,8 +73,7 @@ def page(title: str, body: str) -> str:
 
 def feedback_page(result: SubmissionResult) -> str:
     """The feedback page of one submission: score, then per function its checks, diagnosis and score."""
-    parts = [f"<h1>{escape(result.name)}</h1>",
-             f'<p class="score">Score: {result.score:g} / {result.max_score:g}</p>']
+    parts = [f"<h1>{escape(result.name)}</h1>", summary(result)]
     if result.messages:
         parts.append("<ul>" + "".join(f"<li>{escape(m)}</li>" for m in result.messages) + "</ul>")
     for f in result.functions:
@@ -81,6 +94,30 @@ def feedback_page(result: SubmissionResult) -> str:
     return page(f"Feedback: {result.name}", "\n".join(parts))
 
 
+def lost(f) -> float:
+    return round(f.max_score - f.score, 4)
+
+
+def summary(result: SubmissionResult) -> str:
+    """The opening box of a feedback page: the score, then the functions to fix, first one first."""
+    head = f'<p class="score">Score: {result.score:g} / {result.max_score:g}</p>'
+    order = {n: i for i, n in enumerate(DISPLAY_ORDER)}
+    failing = sorted((f for f in result.functions if not f.passed), key=lambda f: order.get(f.name, len(order)))
+    if not result.functions:
+        body = "<p>Nothing could be graded: see the messages below.</p>"
+    elif not failing:
+        body = "<p>Every function is correct on every hidden case. Nothing to fix.</p>"
+    else:
+        first = failing[0]
+        body = (f'<p><strong>Fix first:</strong> <a href="#{escape(first.name)}">{escape(first.name)}</a> '
+                f"(−{lost(first):g} points): {escape(first.summary)}</p>")
+        if len(failing) > 1:
+            body += ("<p>Then, in the notebook's order:</p><ol>" + "".join(
+                f'<li><a href="#{escape(f.name)}">{escape(f.name)}</a> (−{lost(f):g} points)</li>'
+                for f in failing[1:]) + "</ol>")
+    return f'<section class="summary" id="summary">{head}{body}</section>'
+
+
 def feedback_path(out: Path, name: str) -> Path:
     return out / (name + ".html")
 
@@ -91,18 +128,32 @@ def feedback_path(out: Path, name: str) -> Path:
 class ClassData:
     results: list[SubmissionResult]
     skipped: list[str]  # files that were not results
+    pages: dict[str, Path] = field(default_factory=dict)  # submission -> its feedback page, if written
 
 
 def load_results(folder: Path) -> ClassData:
-    """Every results.json written by `grade --out` below folder (those with extra_data.details)."""
-    results, skipped = [], []
-    for f in sorted(Path(folder).rglob("*.json")):
+    """Every results.json written by `grade --out` below folder (those with extra_data.details),
+    and the feedback page beside each (`grade --html`), where there is one."""
+    results, skipped, pages = [], [], {}
+    folder = Path(folder)
+    for f in sorted(folder.rglob("*.json")):
         try:
             doc = json.loads(f.read_text(encoding="utf-8"))
-            results.append(SubmissionResult.from_dict(doc["extra_data"]["details"]))
+            result = SubmissionResult.from_dict(doc["extra_data"]["details"])
         except (OSError, ValueError, KeyError, TypeError):
             skipped.append(str(f.relative_to(folder)))
-    return ClassData(results, skipped)
+            continue
+        results.append(result)
+        page = f.with_name(f.name[:-len(".json")] + ".html")
+        if page.is_file():
+            pages[result.name] = page
+    return ClassData(results, skipped, pages)
+
+
+def link(page: Path, report_dir: Path | None) -> str:
+    """A relative URL from the report's folder to a feedback page (path segments percent-encoded)."""
+    rel = os.path.relpath(page, report_dir) if report_dir else page.name
+    return quote(Path(rel).as_posix())
 
 
 TIMEOUT_WORDS = ("did not finish",)
@@ -141,18 +192,73 @@ def _figure(name: str, svg: str, caption: str) -> str:
             f"<figcaption>{escape(caption)}</figcaption></figure>")
 
 
-def plots(data: ClassData, mistakes: list[tuple[tuple[str, str], int]]) -> list[str]:
+# Plots are drawn 6 inches wide with 12-13 pt type: shown 360 px wide on a phone, the type is
+# still about 10 px; legends go below the axes, never over the bars.
+WIDTH = 6.0
+FONT = 12
+
+
+def common_errors(results: list[SubmissionResult]) -> list[tuple[tuple[str, str], int]]:
+    """(function, what failed) -> number of submissions, most common first: each failed output of a
+    function that ran, or the reason a function could not be checked at all. Outputs of one function
+    that failed in exactly the same submissions share a row ("dWf, dbf, dWi")."""
+    who: dict[tuple[str, str], set] = {}
+    for r in results:
+        for f in r.functions:
+            if f.problem:
+                who.setdefault((f.name, "did not run: " + short(f.problem.split(":")[0], 32)), set()).add(r.name)
+                continue
+            for c in f.checks:
+                if not c.passed:
+                    who.setdefault((f.name, c.name), set()).add(r.name)
+    grouped: dict[tuple[str, frozenset], list[str]] = {}
+    for (function, what), names in who.items():
+        grouped.setdefault((function, frozenset(names)), []).append(what)
+    order = {n: i for i, n in enumerate(DISPLAY_ORDER)}
+    rows = [((function, ", ".join(whats)), len(names)) for (function, names), whats in grouped.items()]
+    return sorted(rows, key=lambda kv: (-kv[1], order.get(kv[0][0], 99), kv[0][1]))
+
+
+def breakable(name: str) -> str:
+    """An escaped function name that may wrap after its underscores on a narrow screen."""
+    return escape(name).replace("_", "_<wbr>")
+
+
+def _labelled_bars(plt, name: str, labels: list[str], counts: list[int], color: str, caption: str) -> str:
+    """Horizontal bars with each label written above its bar, across the plot's whole width
+    (readable on a phone: no column of tiny tick labels)."""
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.62 * len(labels) + 0.9))
+    ys = [1.0 * i for i in range(len(labels))]
+    bars = ax.barh(ys, counts, height=0.38, color=color)
+    for i, (bar, label) in enumerate(zip(bars, labels)):
+        bar.set_gid(f"bar-{name}-{i}")
+        ax.text(0, ys[i] - 0.26, label, ha="left", va="bottom", fontsize=FONT - 1)
+    ax.set_yticks([])
+    ax.set_ylim(len(labels) - 0.5, -0.8)
+    ax.set_xlim(0, max(counts) * 1.05)
+    ax.set_xlabel("submissions")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    svg = _svg(fig)
+    plt.close(fig)
+    return _figure(name, svg, caption)
+
+
+def plots(data: ClassData, mistakes: list[tuple[tuple[str, str], int]],
+          errors: list[tuple[tuple[str, str], int]] | None = None) -> list[str]:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     plt.rcParams["svg.fonttype"] = "path"  # text as paths: identical in every browser, no font needed
+    plt.rcParams["font.size"] = FONT
     out = []
     totals = [r.score for r in data.results]
     maximum = max((r.max_score for r in data.results), default=100.0) or 100.0
 
-    fig, ax = plt.subplots(figsize=(8, 3.2))
+    fig, ax = plt.subplots(figsize=(WIDTH, 3.0))
     ax.hist(totals, bins=[maximum * k / 10 for k in range(11)], color="#3366cc", edgecolor="white")
     ax.set_xlabel(f"total score (out of {maximum:g})")
     ax.set_ylabel("submissions")
@@ -167,39 +273,50 @@ def plots(data: ClassData, mistakes: list[tuple[tuple[str, str], int]]) -> list[
         fs = [r.function(n) for r in data.results if any(f.name == n for f in r.functions)]
         means.append(100 * sum(f.score / f.max_score for f in fs) / len(fs) if fs else 0.0)
         full.append(100 * sum(f.passed for f in fs) / len(fs) if fs else 0.0)
-    fig, ax = plt.subplots(figsize=(8, 4))
-    y = range(len(names))
-    ax.barh([i - 0.2 for i in y], means, height=0.4, color="#3366cc", label="mean score (% of its points)")
-    ax.barh([i + 0.2 for i in y], full, height=0.4, color="#2e9e5b", label="full marks (% of submissions)")
-    ax.set_yticks(list(y), names)
-    ax.invert_yaxis()
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.78 * len(names) + 1.6))
+    step = 1.4  # per function: its name above its two bars, across the plot's width
+    ys = [step * i for i in range(len(names))]
+    for i, (bar, value) in enumerate(zip(ax.barh([y + 0.05 for y in ys], means, height=0.34, color="#3366cc",
+                                                 label="mean score (% of its points)"), means)):
+        bar.set_gid(f"bar-mean-{i}")
+    for i, bar in enumerate(ax.barh([y + 0.41 for y in ys], full, height=0.34, color="#2e9e5b",
+                                    label="full marks (% of submissions)")):
+        bar.set_gid(f"bar-full-{i}")
+    for y, n in zip(ys, names):
+        ax.text(0, y - 0.18, n, ha="left", va="bottom", fontsize=FONT - 1)
+    ax.set_yticks([])
+    ax.set_ylim(ys[-1] + 0.8, -0.75)
     ax.set_xlim(0, 100)
     ax.set_xlabel("%")
-    ax.legend(loc="lower right", fontsize=8)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=1, frameon=False)
+    legend.set_gid("legend")
     out.append(_figure("functions", _svg(fig), "Per function: mean score and share of full marks."))
     plt.close(fig)
 
+    if errors:
+        top = errors[:10]
+        out.append(_labelled_bars(plt, "errors", [short(f"{fn}: {what}", 52) for (fn, what), _ in top],
+                                  [c for _, c in top], "#cc3333",
+                                  "Most common errors: failed outputs, by function (all rows in the table below)."))
     if mistakes:
         top = mistakes[:10]
-        labels = [f"{fn}: {short(hint)}" for (fn, hint), _ in top]
-        fig, ax = plt.subplots(figsize=(8, 0.45 * len(top) + 1.2))
-        ax.barh(range(len(top)), [c for _, c in top], color="#cc6633")
-        ax.set_yticks(range(len(top)), labels, fontsize=8)
-        ax.invert_yaxis()
-        ax.set_xlabel("submissions")
-        ax.xaxis.get_major_locator().set_params(integer=True)
-        out.append(_figure("mistakes", _svg(fig), "Most frequent diagnosed mistakes."))
-        plt.close(fig)
+        out.append(_labelled_bars(plt, "mistakes", [f"{fn}: {short(hint, 44 - len(fn))}" for (fn, hint), _ in top],
+                                  [c for _, c in top], "#cc6633",
+                                  "Most frequent diagnosed causes (hints; in full in the table below)."))
     return out
 
 
 def short(text: str, n: int = 48) -> str:
-    text = re.sub(r"`", "", text.split(":")[0] if len(text) > n else text)
+    text = re.sub(r"`", "", text)
+    n = max(n, 12)
     return text if len(text) <= n else text[:n - 1] + "…"
 
 
-def class_report(data: ClassData, title: str = "Class report") -> str:
-    """One self-contained HTML page for a batch of results."""
+def class_report(data: ClassData, title: str = "Class report", report_dir: Path | None = None) -> str:
+    """One self-contained HTML page for a batch of results; `report_dir` is the folder the page is
+    written to (for the relative links to the feedback pages)."""
     results = data.results
     if not results:
         return page(title, f"<h1>{escape(title)}</h1><p>No results found.</p>")
@@ -207,25 +324,35 @@ def class_report(data: ClassData, title: str = "Class report") -> str:
     mid = len(scores) // 2
     median = scores[mid] if len(scores) % 2 else (scores[mid - 1] + scores[mid]) / 2
     mistakes = Counter((f.name, h) for r in results for f in r.functions for h in f.hints).most_common()
+    errors = common_errors(results)
     parts = [f"<h1>{escape(title)}</h1>",
              f"<p>{len(results)} submissions: mean {sum(scores) / len(scores):.1f}, median {median:g}, "
              f"full marks {sum(r.score >= r.max_score for r in results)}.</p>"]
-    parts += plots(data, mistakes)
+    parts += plots(data, mistakes, errors)
 
     rows = []
     for n in DISPLAY_ORDER:
         fs = [r.function(n) for r in results if any(f.name == n for f in r.functions)]
         if fs:
-            rows.append(f"<tr><td>{n}</td><td>{sum(f.score for f in fs) / len(fs):.2f} / {BY_NAME[n].points:g}</td>"
+            rows.append(f"<tr><td>{breakable(n)}</td><td>{sum(f.score for f in fs) / len(fs):.2f} / {BY_NAME[n].points:g}</td>"
                         f"<td>{sum(f.passed for f in fs)} of {len(fs)}</td></tr>")
     parts.append('<h2>Per function</h2><div class="scroll"><table id="functions"><thead><tr><th>function</th>'
                  "<th>mean score</th><th>full marks</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
+
+    parts.append("<h2>Most common errors</h2>")
+    if errors:
+        parts.append('<table id="errors"><thead><tr><th style="width:34%">function</th><th>what failed</th>'
+                     '<th style="width:5em">count</th></tr></thead><tbody>'
+                     + "".join(f"<tr><td>{breakable(fn)}</td><td>{escape(what)}</td><td>{c}</td></tr>"
+                               for (fn, what), c in errors) + "</tbody></table>")
+    else:
+        parts.append("<p>None: every function of every submission passed.</p>")
 
     parts.append("<h2>Diagnosed mistakes</h2>")
     if mistakes:
         parts.append('<table id="mistakes"><thead><tr><th style="width:22%">function</th><th>hint</th>'
                      '<th style="width:5em">count</th></tr></thead><tbody>'
-                     + "".join(f"<tr><td>{escape(fn)}</td><td>{escape(h)}</td><td>{c}</td></tr>"
+                     + "".join(f"<tr><td>{breakable(fn)}</td><td>{escape(h)}</td><td>{c}</td></tr>"
                                for (fn, h), c in mistakes) + "</tbody></table>")
     else:
         parts.append("<p>No known mistake was diagnosed.</p>")
@@ -239,9 +366,15 @@ def class_report(data: ClassData, title: str = "Class report") -> str:
     else:
         parts.append("<p>None: every submission loaded and every call finished.</p>")
 
-    parts.append('<h2>Submissions</h2><div class="scroll"><table id="submissions"><thead><tr><th style="width:40%">'
-                 "submission</th><th>score</th></tr></thead><tbody>"
-                 + "".join(f"<tr><td>{escape(r.name)}</td><td>{r.score:g} / {r.max_score:g}</td></tr>"
+    def name_cell(r):
+        if r.name in data.pages:
+            return f'<a href="{escape(link(data.pages[r.name], report_dir))}">{escape(r.name)}</a>'
+        return escape(r.name)
+    note = ("Each name links to its feedback page." if data.pages else
+            "Feedback pages: grade with --html to write one per submission, linked from here.")
+    parts.append(f'<h2>Submissions</h2><p class="muted">{note}</p><div class="scroll"><table id="submissions">'
+                 '<thead><tr><th style="width:60%">submission</th><th>score</th></tr></thead><tbody>'
+                 + "".join(f"<tr><td>{name_cell(r)}</td><td>{r.score:g} / {r.max_score:g}</td></tr>"
                            for r in sorted(results, key=lambda r: r.name)) + "</tbody></table></div>")
     if data.skipped:
         parts.append('<p class="muted">Not results (skipped): ' + escape(", ".join(data.skipped)) + "</p>")
