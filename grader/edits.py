@@ -177,11 +177,21 @@ def environment(function: str, args: tuple) -> dict:
             "c_prev": c_prev, "ft": ft, "it": it, "cct": cct, "ot": ot, "xt": xt, **p}
 
 
-def run(function: str, lines, args: tuple) -> dict:
-    """The program's outputs, by output name / gradient key (a forward cell's cache included)."""
-    env = environment(function, args)
-    for name, expr in lines:
-        env[name] = evaluate(expr, env)
+def run(function: str, lines, args: tuple, start: int = 0, base: dict | None = None) -> dict:
+    """The program's outputs, by output name / gradient key (a forward cell's cache included).
+    With `base` (the right program's values on these args) only line `start` and the lines that
+    depend on it are computed again."""
+    if base is None:
+        env = environment(function, args)
+        for name, expr in lines:
+            env[name] = evaluate(expr, env)
+    else:
+        env = dict(base)
+        changed = set()
+        for index, (name, expr) in enumerate(lines[start:], start):
+            if index == start or _names(expr) & changed:
+                env[name] = evaluate(expr, env)
+                changed.add(name)
     if function == "rnn_cell_forward":
         xt, a_prev, p = args
         return {"a_next": env["a_next"], "yt_pred": env["yt_pred"], "cache": (env["a_next"], a_prev, xt, p)}
@@ -304,9 +314,14 @@ def _changed(problem, function, edit, case):
     if edit not in memo:
         lines = list(PROGRAMS[function]["lines"])
         lines[edit.line] = (lines[edit.line][0], edit.expr)
+        if "right" not in case.variants:
+            env = environment(function, case.args)
+            for name, expr in PROGRAMS[function]["lines"]:
+                env[name] = evaluate(expr, env)
+            case.variants["right"] = env
         try:
             with np.errstate(all="ignore"):
-                outputs = run(function, lines, case.args)
+                outputs = run(function, lines, case.args, edit.line, case.variants["right"])
             changed = frozenset(k for k in problem.outputs
                                 if output_problem(problem, k, outputs[k], case.expected[k]))
         except (ValueError, IndexError, TypeError, KeyError):
@@ -316,6 +331,37 @@ def _changed(problem, function, edit, case):
 
 
 _EDITS: dict[str, list[Edit]] = {}
+
+# the names a forward cell's cache holds (an edit of one of them changes the cache)
+_CACHED = {"rnn_cell_forward": {"a_next"}, "lstm_cell_forward": {"a_next", "c_next", "ft", "it", "cct", "ot"}}
+
+
+def _names(expr) -> set[str]:
+    if isinstance(expr, str):
+        return {expr}
+    if expr[0] == "cols":
+        return {expr[1]}
+    return set().union(*(_names(a) for a in expr[1:]))
+
+
+def reach(function: str) -> list[set[str]]:
+    """For each line, the outputs that depend on it (an edit there can change only these)."""
+    lines = PROGRAMS[function]["lines"]
+    out = []
+    for index, (name, _) in enumerate(lines):
+        changed, outputs = {name}, set()
+        for later, expr in lines[index + 1:]:
+            if _names(expr) & changed:
+                changed.add(later)
+        outputs = {k for k in changed if k not in ("concat", "dz", "dc", "dft", "dit", "dcct", "dot",
+                                                   "ft", "it", "cct", "ot")}
+        if changed & _CACHED.get(function, set()):
+            outputs.add("cache")
+        out.append(outputs)
+    return out
+
+
+_REACH: dict[str, list[set[str]]] = {}
 
 
 def explain(problem, cases, got: list[dict], wrong: set[str]) -> list[str]:
@@ -329,9 +375,18 @@ def explain(problem, cases, got: list[dict], wrong: set[str]) -> list[str]:
         return []
     if function not in _EDITS:
         _EDITS[function] = edits(function, _shapes(function, cases[0].args))
+        _REACH[function] = reach(function)
+    wrong = frozenset(wrong)
     for edit in _EDITS[function]:
-        changed = [_changed(problem, function, edit, case) for case in cases]
-        if any(c is None for c in changed) or frozenset().union(*changed) != frozenset(wrong):
+        if not wrong <= _REACH[function][edit.line]:
+            continue  # this line cannot change every wrong output
+        changed = []
+        for case in cases:  # lazily: most edits are ruled out by the first case
+            c = _changed(problem, function, edit, case)
+            if c is None or not c <= wrong:
+                break
+            changed.append(c)
+        if len(changed) < len(cases) or frozenset().union(*changed) != wrong:
             continue
         lines = list(PROGRAMS[function]["lines"])
         lines[edit.line] = (lines[edit.line][0], edit.expr)
