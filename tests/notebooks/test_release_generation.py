@@ -81,9 +81,12 @@ def test_public_cases_check_tolerates_last_bit_but_not_a_real_change():
     moved.flat[0] += 1e-9
     with pytest.raises(AssertionError):
         assert_same_arrays(stored, dict(stored, **{key: moved}))
-    integer = next(k for k, v in stored.items() if not np.issubdtype(v.dtype, np.floating))
+    integer = next(k for k, v in stored.items() if np.issubdtype(v.dtype, np.integer))
     with pytest.raises(AssertionError):
         assert_same_arrays(stored, dict(stored, **{integer: stored[integer] + 1}))
+    text = next(k for k, v in stored.items() if v.dtype.kind == "U")  # a known mistake's hint
+    with pytest.raises(AssertionError):
+        assert_same_arrays(stored, dict(stored, **{text: np.array(str(stored[text]) + " (changed)")}))
     with pytest.raises(AssertionError):
         assert_same_arrays(stored, {k: v for k, v in stored.items() if k != key})
 
