@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "submissions"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from grader.api import Grader, Options  # noqa: E402
-from heldout_mutants import MUTANTS, MUTANTS_B, MUTANTS_C, MUTANTS_D, MUTANTS_E, MUTANTS_F  # noqa: E402
+from heldout_mutants import MUTANTS, MUTANTS_B, MUTANTS_C, MUTANTS_D, MUTANTS_E, MUTANTS_F, MUTANTS_G  # noqa: E402
 
-SETS = {"A": MUTANTS, "B": MUTANTS_B, "C": MUTANTS_C, "D": MUTANTS_D, "E": MUTANTS_E, "F": MUTANTS_F}
+SETS = {"A": MUTANTS, "B": MUTANTS_B, "C": MUTANTS_C, "D": MUTANTS_D, "E": MUTANTS_E, "F": MUTANTS_F, "G": MUTANTS_G}
 from patches import mutant_source  # noqa: E402
 
 

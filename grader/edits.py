@@ -281,26 +281,49 @@ def _alternatives(node, pool: list[str]):
     return out
 
 
-def edits(function: str, shapes: dict) -> list[Edit]:
+def edits(function: str, shapes: dict, values: dict | None = None) -> list[Edit]:
     """Every one-slip edit of the function's program; `shapes` maps each name to its shape on a case
-    (operands are only replaced by names of the same shape: the hidden cases keep every size distinct)."""
+    (operands are only replaced by names of the same shape: the hidden cases keep every size distinct).
+    With `values` (every name's value on that case), a whole sub-expression may also be replaced by
+    a name of its shape (dc where da_next * tanh(c_next) belongs)."""
     program = PROGRAMS[function]
-    found = []
+    found, seen = [], set()
     defined = list(program["inputs"])
     for index, (name, expr) in enumerate(program["lines"]):
         for path, node in _nodes(expr):
             pool = [n for n in defined if isinstance(node, str) and shapes.get(n) == shapes.get(node)]
-            for alt in _alternatives(node, pool):
-                found.append(Edit(index, _replace(expr, path, alt)))
+            alternatives = _alternatives(node, pool)
+            if values is not None and isinstance(node, tuple) and node[0] not in ("cols", "T"):
+                try:
+                    shape = np.shape(evaluate(node, values))
+                except (ValueError, IndexError, TypeError, KeyError):
+                    shape = None
+                alternatives += [n for n in defined if shape is not None and shapes.get(n) == shape
+                                 and n not in _names(node)]
+            for alt in alternatives:
+                edit = Edit(index, _replace(expr, path, alt))
+                if edit not in seen:
+                    seen.add(edit)
+                    found.append(edit)
         defined.append(name)
     return found
 
 
-def _shapes(function: str, args: tuple) -> dict:
+def _values(function: str, args: tuple) -> dict:
     env = environment(function, args)
     for name, expr in PROGRAMS[function]["lines"]:
         env[name] = evaluate(expr, env)
-    return {k: np.shape(v) for k, v in env.items() if isinstance(v, np.ndarray)}
+    return env
+
+
+def _shapes(function: str, args: tuple) -> dict:
+    return {k: np.shape(v) for k, v in _values(function, args).items() if isinstance(v, np.ndarray)}
+
+
+def for_cases(function: str, cases) -> list[Edit]:
+    """The edits of `function`, shapes taken from the case with the largest batch (all sizes distinct)."""
+    general = max(cases, key=lambda c: c.shape.m)
+    return edits(function, _shapes(function, general.args), _values(function, general.args))
 
 
 # ---------------------------------------------------------------- explaining a submission
@@ -374,7 +397,7 @@ def explain(problem, cases, got: list[dict], wrong: set[str]) -> list[str]:
     if function not in PROGRAMS:
         return []
     if function not in _EDITS:
-        _EDITS[function] = edits(function, _shapes(function, cases[0].args))
+        _EDITS[function] = for_cases(function, cases)
         _REACH[function] = reach(function)
     wrong = frozenset(wrong)
     for edit in _EDITS[function]:
@@ -414,6 +437,9 @@ def _forward_loop_edits(lstm: bool):
     out = [
         ({"start": "zeros"}, "the hidden state starts at zeros", "a_next = a0 before the loop"),
         ({"start": "ones"}, "the hidden state starts at ones", "a_next = a0 before the loop"),
+        ({"start": "tanh-a0"}, "the hidden state starts at tanh(a0)", "a_next = a0 before the loop"),
+        ({"a_prev_transform": np.tanh}, "the carried state goes through tanh again before the cell",
+         "a_prev is the previous step's a_next as it is"),
         ({"every_step_from_a0": True}, "every step receives a0 as a_prev", "a_prev is the previous step's a_next"),
         ({"a_prev_from": "zeros"}, "every step receives zeros as a_prev", "a_prev is the previous step's a_next"),
         ({"first_step": 1}, "the loop starts at t = 1", "for t in range(T_x)"),
@@ -455,13 +481,16 @@ def _backward_loop_edits(lstm: bool):
         ({"cache_index": "previous"}, "step t uses the cache of step t - 1", "step t uses caches[t]"),
         ({"reverse": False}, "time runs forwards", "for t in reversed(range(T_x))"),
         ({"last_step": 1}, "the loop stops before t = 0", "for t in reversed(range(T_x))"),
+        ({"skip_last": True}, "the loop starts below T_x - 1", "for t in reversed(range(T_x))"),
         ({"dx_slot": "reversed"}, "dxt is stored at dx[:, :, T_x - 1 - t]", "dx[:, :, t] = dxt"),
         ({"accumulate": False}, "the weight gradients are overwritten (=)", "they are summed over the steps (+=)"),
+        ({"da_init": "upstream-last"}, "da_prevt starts at da[:, :, T_x - 1]", "da_prevt starts at zeros"),
     ]
     for k in keys:
         out += [({"overwritten": (k,)}, f"{k} is overwritten (=)", f"{k} += the step's {k}"),
                 ({"subtracted": (k,)}, f"{k} is decreased (-=)", f"{k} += the step's {k}"),
-                ({"transposed": (k,)}, f"{k} adds the step's gradient transposed", f"{k} += the step's {k}")]
+                ({"transposed": (k,)}, f"{k} adds the step's gradient transposed", f"{k} += the step's {k}"),
+                ({"averaged": (k,)}, f"{k} adds the step's gradient divided by T_x", f"{k} += the step's {k}")]
     if lstm:
         out += [
             ({"propagate_c": False}, "the cell gets zeros as dc_next", "dc_next is the previous dc_prev"),
@@ -470,6 +499,8 @@ def _backward_loop_edits(lstm: bool):
             ({"dc_plus_upstream": True}, "dc_next also gets da[:, :, t]", right_call),
             ({"da_plus_dc": True}, "da_next also gets dc_prevt", right_call),
             ({"da0_from": "dc_prev"}, "da0 is the last dc_prev", "da0 is the last da_prev"),
+            ({"da0_from": "da_prev+dc_prev"}, "da0 is the last da_prev + dc_prev", "da0 is the last da_prev"),
+            ({"dc_times_ft": True}, "dc_next is multiplied by the step's ft", "dc_next is the previous dc_prev (it already holds ft)"),
         ]
     return out
 

@@ -255,7 +255,7 @@ def _lstm_cell_back_dc_prev_short(da_next, dc_next, cache):
 def _sequence_forward(x, a0, parameters, *, model, start="a0", every_step_from_a0=False,
                       first_step=0, c_start="zeros", carry_c=True, c_holds_a=False, store_y=True,
                       last_step=None, input_step="t", a_prev_from="a_next", c_prev_from="c_next",
-                      store_c="c_next", store_a="a_next", y_transform=None, y_index="t"):
+                      store_c="c_next", store_a="a_next", y_transform=None, y_index="t", a_prev_transform=None):
     """The sequence forward pass with the reference cell, and optional slips (the defaults are
     the right pass; each keyword is one way a student's loop departs from it)."""
     n_x, m, T_x = x.shape
@@ -264,11 +264,13 @@ def _sequence_forward(x, a0, parameters, *, model, start="a0", every_step_from_a
     a, y, c = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), np.zeros((n_a, m, T_x))
     caches = []
     init = {"a0": a0, "zeros": np.zeros((n_a, m)), "ones": np.ones((n_a, m))}
-    a_next = init[start]
+    a_next = np.tanh(a0) if start == "tanh-a0" else init[start]
     c_next = init[c_start]
     for t in range(first_step, T_x if last_step is None else last_step):
         xt = x[:, :, {"t": t, "first": 0, "previous": t - 1, "reversed": T_x - 1 - t}[input_step]]
         a_prev = a0 if every_step_from_a0 else {"a_next": a_next, "c_next": c_next, "zeros": np.zeros((n_a, m))}[a_prev_from]
+        if a_prev_transform is not None:
+            a_prev = a_prev_transform(a_prev)
         if lstm:
             c_prev = c_next if carry_c else np.zeros((n_a, m))
             c_prev = {"c_next": c_prev, "a_next": a_next}[c_prev_from]
@@ -307,7 +309,8 @@ def _sequence_backward(da, caches, *, model, upstream=True, propagate_a=True,
                        propagate_c=True, accumulate=True, reverse=True, last_step=0,
                        overwritten=(), states_swapped=False, cache_index="t", carry="right",
                        da0_from="da_prev", sign=1.0, dc_carry="right", dc_plus_upstream=False,
-                       da_plus_dc=False, subtracted=(), transposed=(), dx_slot="t"):
+                       da_plus_dc=False, subtracted=(), transposed=(), dx_slot="t", da_init="zeros",
+                       dc_times_ft=False, averaged=(), skip_last=False):
     """The sequence backward pass with the reference cell, and optional slips (the defaults are
     the right pass): `last_step=1`: the loop stops before t = 0; `cache_index`: which cache
     step t gets, "t", "reversed" (T_x-1-t), "last" or "previous" (t-1, Python's -1 at t = 0);
@@ -324,7 +327,9 @@ def _sequence_backward(da, caches, *, model, upstream=True, propagate_a=True,
     sums = {k: np.zeros(s) for k, s in shapes.items()}
     dx = np.zeros((n_x, m, T_x))
     da_prevt, dc_prevt = np.zeros((n_a, m)), np.zeros((n_a, m))
-    steps = range(last_step, T_x)
+    if da_init == "upstream-last":
+        da_prevt = da[:, :, T_x - 1].copy()
+    steps = range(last_step, T_x - 1 if skip_last else T_x)
     for t in (reversed(steps) if reverse else steps):
         da_next = np.zeros((n_a, m))
         if upstream:
@@ -342,6 +347,8 @@ def _sequence_backward(da, caches, *, model, upstream=True, propagate_a=True,
                 dc_next = da_prevt
             if dc_plus_upstream:
                 dc_next = dc_next + da[:, :, t]
+            if dc_times_ft:
+                dc_next = dc_next * cache[4]
             grads = lstm_cell_backward(da_next, dc_next, cache)
             dc_prevt = dc_prevt + grads["dc_prev"] if dc_carry == "accumulated" else grads["dc_prev"]
         dx[:, :, t if dx_slot == "t" else T_x - 1 - t] = grads["dxt"]
@@ -354,11 +361,14 @@ def _sequence_backward(da, caches, *, model, upstream=True, propagate_a=True,
         for k in sums:
             if k in transposed:
                 sums[k] = sums[k] + grads[k].T
+            elif k in averaged:
+                sums[k] = sums[k] + grads[k] / T_x
             elif k in subtracted:
                 sums[k] = sums[k] - grads[k]
             else:
                 sums[k] = sums[k] + grads[k] if accumulate and k not in overwritten else grads[k]
-    return {"dx": dx, "da0": dc_prevt if da0_from == "dc_prev" else da_prevt, **sums}
+    da0 = {"dc_prev": dc_prevt, "da_prev+dc_prev": da_prevt + dc_prevt}.get(da0_from, da_prevt)
+    return {"dx": dx, "da0": da0, **sums}
 
 
 def _backward_variant(model, **slips):

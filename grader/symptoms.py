@@ -125,8 +125,8 @@ def _zero_steps(got, want, case):
 
 def _transposed(got, want, case):
     if want.ndim == 2 and want.shape[0] != want.shape[1] and close(got, want.T):
-        return ("is the transpose of the right value: the product has its factors in the wrong "
-                "order (B @ A.T in place of A @ B.T)")
+        return ("is the transpose of the right value: a product with its factors in the wrong order "
+                "(B @ A.T in place of A @ B.T), or a .T too many")
     return None
 
 
@@ -141,12 +141,24 @@ def _total(got, want, case):
     if value is not None and want.size > 1 and np.isclose(value, float(want.sum()), rtol=RTOL, atol=ATOL):
         return ("is one number, the sum of all its right entries: the sum runs over every axis; "
                 "sum over the batch only (axis=1, keepdims=True)")
+    if want.size > 1 and is_array(got) and got.shape == want.shape and close(got, np.full(want.shape, want.sum())):
+        return ("holds in every entry the sum of all its right entries: a sum over every axis "
+                "(np.sum without axis) where each entry keeps its own value")
+    return None
+
+
+def _summed_batch(got, want, case):
+    if want.ndim == 2 and want.shape[1] > 1 and close(got, want.sum(axis=1, keepdims=True)):
+        return "is summed over the batch: it keeps one column per example (no sum for this gradient)"
     return None
 
 
 def _scaled(got, want, case):
     if case.shape.m > 1 and close(got, want / case.shape.m):
         return "is the mean over the batch of the right value: sum over the examples (np.sum, not np.mean)"
+    if want.ndim <= 2 and case.shape.T_x > 1 and ARG_NAMES.get(case.problem, ("",))[0] == "da" \
+            and close(got, want / case.shape.T_x):
+        return "is the mean over the time steps of the right value: sum the steps' gradients"
     if close(got, -want):
         return "has the opposite sign of the right value: a minus sign too many (or a subtraction reversed)"
     if close(got, 2 * want):
@@ -207,7 +219,7 @@ def _not_a_softmax(got, want, case):
     return None
 
 
-OUTPUT_SYMPTOMS = (_zeros, _zero_steps, _transposed, _keepdims, _total, _scaled, _another_output,
+OUTPUT_SYMPTOMS = (_zeros, _zero_steps, _transposed, _keepdims, _total, _summed_batch, _scaled, _another_output,
                    _an_input, _time_order)
 PREDICTIONS = ("yt_pred", "y_pred", "y")
 
@@ -442,6 +454,10 @@ def lstm_forward_parts(problem, cases, got, wrong) -> list[str]:
                         f"it should be {_RIGHT_GATE[g]} with z = [a_prev; xt].")
             change = _pre_activation_change(mine, act, right_pre, terms, p["b" + g])
             if change is None:
+                others = {f"{h}t": v for h, v in zip(GATES, case.expected["cache"][4:8]) if h != g}
+                factor = factor_change(mine, want, others) if is_array(mine) and mine.shape == want.shape else None
+                change = f"has {factor}" if factor else None
+            if change is None:
                 return None
             return f"The {_GATE_WORDS[g]} in `cache` {change}: it should be {_RIGHT_GATE[g]}."
         hint = per_case(len(cases), describe)
@@ -569,7 +585,10 @@ def rnn_backward_parts(problem, cases, got, wrong) -> list[str]:
                         return f"{name} where {other} belongs"
             if close(mine, f(da_next + (1.0 - a_next ** 2), cache)):
                 return "(1 - a_next**2) added to da_next where it multiplies it"
-            return None
+            want = case.expected[key]
+            same = {n: v for n, v in factors.items() if v.shape == want.shape}
+            change = factor_change(mine, want, same) if same else None
+            return f"{change} on the result, outside the product" if change else None
         change = per_case(len(cases), describe)
         if change:
             by_change.setdefault(change, []).append(f"`{key}`")

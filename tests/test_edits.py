@@ -92,8 +92,7 @@ def test_every_cell_edit_gets_a_true_hint_or_none(name):
     """Played as a submission, does every edit get no hint or a hint naming a slip with exactly its outputs?"""
     problem = problems.BY_NAME[name]
     cases = fresh_cases(name)
-    shapes = edits._shapes(name, cases[0].args)
-    all_edits = edits.edits(name, shapes)
+    all_edits = edits.for_cases(name, cases)
     by_hint = {}
     for edit in all_edits:
         try:
@@ -212,6 +211,5 @@ def test_student_edit_gets_this_hint(rnn_utils, name, edits_, hint):
 def test_explain_is_bounded():
     """Is the number of edits per function fixed and small (the diagnosis' work is bounded)?"""
     for name in CELLS:
-        case = fresh_cases(name)[0]
-        assert len(edits.edits(name, edits._shapes(name, case.args))) < 1500
+        assert len(edits.for_cases(name, fresh_cases(name))) < 2000
     assert all(len(v) < 60 for v in edits.LOOP_EDITS.values())

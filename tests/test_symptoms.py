@@ -49,8 +49,13 @@ CHANGES = [
     ("rnn_backward", setter("dx", lambda v, c: np.zeros_like(v)),
      "`dx` is all zeros: it is set up (np.zeros) but never filled in with its values."),
     ("rnn_cell_backward", setter("dWax", lambda v, c: v.T),
-     "`dWax` is the transpose of the right value: the product has its factors in the wrong order "
-     "(B @ A.T in place of A @ B.T)."),
+     "`dWax` is the transpose of the right value: a product with its factors in the wrong order "
+     "(B @ A.T in place of A @ B.T), or a .T too many."),
+    ("rnn_cell_backward", setter("dxt", lambda v, c: v.sum(axis=1, keepdims=True)),
+     "`dxt` is summed over the batch: it keeps one column per example (no sum for this gradient)."),
+    ("rnn_backward", setter("dba", lambda v, c: np.full(v.shape, v.sum())),
+     "`dba` holds in every entry the sum of all its right entries: a sum over every axis (np.sum without "
+     "axis) where each entry keeps its own value."),
     ("rnn_cell_backward", setter("dba", lambda v, c: v[:, 0]),
      "`dba` has the right values but lost its second axis: sum with keepdims=True to keep a column."),
     ("lstm_cell_backward", setter("dbf", lambda v, c: np.float64(v.sum())),
