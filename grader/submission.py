@@ -34,6 +34,7 @@ class Statement:
     binds: frozenset[str] = frozenset()  # the names it sets ("*" for a star import)
     uses: frozenset[str] = frozenset()  # the global names it (its function bodies included) reads
     aliases: frozenset[tuple[str, str]] = frozenset()  # (name, attribute) of removed numpy aliases it reads
+    numpy: frozenset[str] = frozenset()  # the names it binds to the numpy module (`import numpy as np`)
 
     def to_wire(self) -> dict:
         return {"label": self.label, "line": self.line, "source": self.source}
@@ -214,13 +215,7 @@ def _numpy_names(sub: Submission) -> set[str]:
     """Names the submission binds to the numpy module (`import numpy as np`)."""
     names = set()
     for stmt in sub.statements:
-        try:
-            tree = ast.parse(stmt.source)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
-        for node in tree.body:
-            if isinstance(node, ast.Import):
-                names |= {(a.asname or a.name) for a in node.names if a.name == "numpy"}
+        names |= stmt.numpy
     return names
 
 
@@ -307,25 +302,72 @@ def _parse_chunks(source: str, label: str, messages: list[str],
     return out
 
 
-def _add_code(sub: Submission, source: str, label: str) -> None:
-    if len(source) > MAX_CELL_CHARS:
-        sub.messages.append(f"{label}: longer than {MAX_CELL_CHARS} characters; skipped")
-        return
+def _analyse(source: str, label: str, messages: list[str]) -> tuple:
+    """What a cell holds: per top-level statement, ("definition", text, line, binds,
+    uses, aliases, defined name, numpy names) or ("scratch", assigned names)."""
     tree = _parse(source)
     if tree is None:
         source = neutralise_magics(source)
-    for node, text, line in _parse_chunks(source, label, sub.messages, tree):
+    found = []
+    for node, text, line in _parse_chunks(source, label, messages, tree):
         try:
             definition = _is_definition(node)
         except RecursionError:  # a constant expression nested too deeply to inspect: scratch code
             definition = False
         if definition:
-            sub.statements.append(Statement(label, line, text, *_names(node, text)))
-            name = _defined_name(node)
+            numpy = frozenset(a.asname or a.name for a in node.names if a.name == "numpy") \
+                if isinstance(node, ast.Import) else frozenset()
+            found.append(("definition", text, line, *_names(node, text), _defined_name(node), numpy))
+        else:
+            found.append(("scratch", frozenset(_assigned_names(node))))
+    return tuple(found)
+
+
+class _CellMemo:
+    """Analyses of cells already read in this process, by their exact source: the
+    cells of a course's template recur in every submission of a batch. Pure (the
+    analysis depends on the text alone); only cells that parse as a whole (no
+    message naming the cell) are kept, within a character budget."""
+
+    LIMIT = 8 << 20  # characters of source kept
+
+    def __init__(self):
+        import collections
+
+        self._items = collections.OrderedDict()
+        self.size = 0
+
+    def analyse(self, source: str, label: str, messages: list[str]) -> tuple:
+        found = self._items.get(source)
+        if found is not None:
+            self._items.move_to_end(source)
+            return found
+        before = len(messages)
+        found = _analyse(source, label, messages)
+        if len(messages) == before and len(source) <= self.LIMIT // 8:
+            self._items[source] = found
+            self.size += len(source)
+            while self.size > self.LIMIT:
+                dropped, _ = self._items.popitem(last=False)
+                self.size -= len(dropped)
+        return found
+
+
+_CELLS = _CellMemo()
+
+
+def _add_code(sub: Submission, source: str, label: str) -> None:
+    if len(source) > MAX_CELL_CHARS:
+        sub.messages.append(f"{label}: longer than {MAX_CELL_CHARS} characters; skipped")
+        return
+    for item in _CELLS.analyse(source, label, sub.messages):
+        if item[0] == "definition":
+            _, text, line, binds, uses, aliases, name, numpy = item
+            sub.statements.append(Statement(label, line, text, binds, uses, aliases, numpy))
             if name in GRADED_FUNCTIONS:
                 sub.functions[name] = label
         else:
-            for name in _assigned_names(node):
+            for name in item[1]:
                 sub.scratch_names.setdefault(name, label)
 
 
