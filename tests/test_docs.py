@@ -13,15 +13,20 @@ DOCS = ROOT / "docs"
 LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
 
 
-@pytest.mark.parametrize("page", sorted(p.name for p in DOCS.glob("*.md")))
+PAGES = sorted(str(p.relative_to(ROOT)) for p in [ROOT / "README.md", *DOCS.glob("*.md")])
+
+
+@pytest.mark.parametrize("page", PAGES)
 def test_docs_link_only_to_files_in_the_repository(page):
-    """Does every relative link of a docs page point to a file that exists inside the repository?"""
-    text = (DOCS / page).read_text(encoding="utf-8")
-    assert "shared/spec" not in text
+    """Does every relative link of the README and of a docs page point to a file that exists inside
+    the repository, and does none of them send readers outside it (to the team's private notes)?"""
+    page_path = ROOT / page
+    text = page_path.read_text(encoding="utf-8")
+    assert "shared/spec" not in text and "../shared" not in text
     for target in LINK.findall(text):
         if re.match(r"[a-z]+://", target):
             continue
-        path = (DOCS / target).resolve()
+        path = (page_path.parent / target).resolve()
         assert path.is_relative_to(ROOT) and path.exists(), f"{page}: broken link {target}"
 
 
