@@ -163,6 +163,8 @@ def rnn_cell_forward(xt, a_prev, parameters, _calls=[]):
     import os
     _calls.append(1)
     home = os.getcwd()
+    if len(_calls) == 1:  # what /tmp holds before (a runtime under /tmp shows as its mount point)
+        print("BEFORE", sorted(os.listdir("/tmp")), flush=True)
     os.chdir("/tmp")
     for level in range(100):  # a path of 25,000 characters: longer than PATH_MAX
         name = f"{len(_calls)}-{level}".ljust(250, "d")
@@ -187,6 +189,9 @@ def test_folders_deeper_than_path_max_are_emptied(kit, tmp_path):
     output), without costing the function its marks?"""
     path = with_attack(kit, tmp_path / "d", "rnn_cell_forward,rnn_forward", DEEP_FOLDERS)
     result = kit.grade_json(path, extra=("--sandbox", "bwrap"), timeout="10")[0]
-    assert "Traceback" not in result["printed"], result["printed"]
-    assert "LEFT []" in result["printed"], result["printed"]
+    printed = result["printed"]
+    assert "Traceback" not in printed, printed
+    before = re.search(r"^BEFORE (.*)$", printed, re.M).group(1)
+    left = re.findall(r"^LEFT (.*)$", printed, re.M)
+    assert left and all(listing == before for listing in left), printed
     assert kit.scores(result) == kit.FULL_MARKS
