@@ -324,13 +324,17 @@ def restore_numpy_aliases():
                 setattr(np, name, value)
 
 
+def worker_limits():
+    """The limits the grader set for this worker ({"RLIMIT_AS": bytes, ...}, from GRADER_WORKER_LIMITS)."""
+    spec = os.environ.get("GRADER_WORKER_LIMITS", "")
+    return dict(item.split("=") for item in filter(None, spec.split(",")))
+
+
 def apply_limits():
     """Memory, CPU, file-size and process limits, soft = hard, set before any student code runs."""
     import resource
 
-    spec = os.environ.get("GRADER_WORKER_LIMITS", "")
-    for item in filter(None, spec.split(",")):
-        name, value = item.split("=")
+    for name, value in worker_limits().items():
         limit = getattr(resource, name, None)
         if limit is None:  # not on this system (RLIMIT_MSGQUEUE on macOS)
             continue
@@ -497,15 +501,6 @@ def too_many_files():
     return False
 
 
-def sandbox_memory_limit():
-    """The worker's --memory (its RLIMIT_AS), which the function's processes may hold in all."""
-    for item in os.environ.get("GRADER_WORKER_LIMITS", "").split(","):
-        name, _, value = item.partition("=")
-        if name == "RLIMIT_AS" and value.isdigit():
-            return int(value)
-    return None
-
-
 def too_much_memory():
     """Do the sandbox's processes other than the zygote hold more resident memory than the
     limit, together? (Resident minus shared pages, from /proc/PID/statm: the sandbox's PID
@@ -529,7 +524,7 @@ def too_much_memory():
     return total > MEMORY_LIMIT
 
 
-MEMORY_LIMIT = sandbox_memory_limit()
+MEMORY_LIMIT = int(worker_limits().get("RLIMIT_AS", 0)) or None  # the worker's --memory
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
