@@ -34,7 +34,6 @@ import numpy as np
 
 from ...reference.activations import sigmoid, softmax  # the course's two helpers (one line to move)
 
-PARAMETERS = ("Wr", "br", "Wu", "bu", "Wc", "bc", "Wy", "by")
 GATE_GRADS = ("dWr", "dbr", "dWu", "dbu", "dWc", "dbc")
 
 
