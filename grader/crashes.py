@@ -105,7 +105,7 @@ def _named(shape_text: str, by_shape: dict[str, list[str]]) -> str:
     names = by_shape.get(shape_text, [])
     if not names:
         return f"{shape_text} is the shape of none of the function's arrays"
-    shown = ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
+    shown = ", ".join(names[:4]) + (f" (and {len(names) - 4} more)" if len(names) > 4 else "")
     return f"{shape_text} is the shape of {shown}"
 
 

@@ -320,7 +320,9 @@ def edits(function: str, shapes: dict, values: dict | None = None) -> list[Edit]
     for index, (name, expr) in enumerate(program["lines"]):
         for path, node in _nodes(expr):
             parent = _at(expr, path[:-1]) if path else None
-            for alt in _further_alternatives(node, parent):
+            upstream = [n for n in program["inputs"] if n.startswith("d") and isinstance(node, str)
+                        and shapes.get(n) == shapes.get(node)]  # the incoming gradients of node's shape
+            for alt in _further_alternatives(node, parent) + _summed_gradients(node, upstream):
                 edit = Edit(index, _replace(expr, path, alt))
                 if edit not in seen:
                     seen.add(edit)
@@ -372,15 +374,53 @@ def _further_alternatives(node, parent) -> list:
             inside = [t for i, t in enumerate(terms) if mask >> i & 1]
             outside = [t for i, t in enumerate(terms) if not mask >> i & 1]
             out.append(_chain("add", [(op, _chain("add", inside))] + outside))
+            if mask & 1:  # the activation split over the two parts: f(A) + f(B + C)
+                out.append(("add", (op, _chain("add", inside)), (op, _chain("add", outside))))
+        if n > 2:  # the activation of each term: f(A) + f(B) + f(C)
+            out.append(_chain("add", [(op, t) for t in terms]))
     if op == "mul" and not (isinstance(parent, tuple) and parent[0] == "mul"):
         factors = _chain_of(node, "mul")
         n = len(factors)
         for mask in range(1, 2 ** n - 1):  # the factors kept: all but one or two
             if n - bin(mask).count("1") <= 2:
                 out.append(_chain("mul", [f for i, f in enumerate(factors) if mask >> i & 1]))
+        for i in range(n - 1):  # a sigmoid's derivative x * (1 - x) inside a product, written another way
+            x, y = factors[i], factors[i + 1]
+            if y == ("one_minus", x):
+                for pair in ([("sigmoid", x), ("one_minus", ("sigmoid", x))], [("one_minus", ("sq", x))]):
+                    out.append(_chain("mul", factors[:i] + pair + factors[i + 2:]))
+    if op in ("add", "sub") and isinstance(node[2], tuple) and node[2][0] == "mul":
+        # a parenthesis around the wrong terms: (a * b + c) * d for a * b + c * d
+        inner = _chain_of(node[2], "mul")
+        out.append(_chain("mul", [(op, node[1], _chain("mul", inner[:-1]))] + inner[-1:]))
+    if op in ("add", "sub") and isinstance(node[1], tuple) and node[1][0] == "mul":
+        inner = _chain_of(node[1], "mul")  # a * (b + c * d) for a * b + c * d
+        out.append(_chain("mul", inner[:1] + [(op, _chain("mul", inner[1:]), node[2])]))
+    if op in ("add", "matmul") and parent is None:  # every transpose of the line left out
+        stripped = _strip_transposes(node)
+        if stripped != node and sum(1 for _, x in _nodes(node) if isinstance(x, tuple) and x[0] == "T") > 1:
+            out.append(stripped)
     if op == "sum1k":
         out += [(alt, node[1]) for alt in FURTHER_SUMS]
     return out
+
+
+def _strip_transposes(expr):
+    if isinstance(expr, str) or expr[0] == "cols":
+        return expr
+    if expr[0] == "T":
+        return _strip_transposes(expr[1])
+    return (expr[0], *(_strip_transposes(a) for a in expr[1:]))
+
+
+def _summed_gradients(node, upstream: list[str]) -> list:
+    """An incoming gradient added where another belongs (da_next + dc_next for da_next), or the
+    incoming gradients summed in place of an intermediate one (dc_next + da_next for dc)."""
+    if not isinstance(node, str):
+        return []
+    if node in upstream:
+        return [("add", node, other) for other in upstream if other != node]
+    return [("add", a, b) for i, a in enumerate(upstream) for b in upstream[i + 1:]]
 
 
 def _values(function: str, args: tuple) -> dict:
@@ -548,6 +588,10 @@ def _forward_loop_edits(lstm: bool):
          "a[:, :, t] = a_next belongs inside the loop, at every step"),
         ({"after_loop": ("y",)}, "the prediction is stored after the loop (only the last step's)",
          "y[:, :, t] = the step's prediction, inside the loop"),
+        ({"start": "a-array"}, "the state starts as a[:, :, 0], a view of the zero array a (zeros at t = 0, "
+         "then overwritten by the first step)", "a_next = a0 before the loop"),
+        ({"state_from_arrays": ("a",), "state_offset": 0}, "step t reads its previous state as a[:, :, t] "
+         "(the slot the step is about to fill: zeros)", "a_prev is a0 at t = 0, then the previous step's a_next"),
     ]
     if lstm:
         out += [
@@ -559,6 +603,9 @@ def _forward_loop_edits(lstm: bool):
              "a_prev is a0 at t = 0, then the previous step's a_next; c_prev is zeros, then the previous c_next"),
             ({"after_loop": ("c",)}, "c[:, :, t] = c_next is after the loop (only the last step is stored)",
              "c[:, :, t] = c_next belongs inside the loop, at every step"),
+            ({"state_from_arrays": ("a", "c"), "state_offset": 0}, "step t reads its previous states as "
+             "a[:, :, t] and c[:, :, t] (the slots the step is about to fill: zeros)",
+             "a_prev is a0 at t = 0, then the previous step's a_next; c_prev is zeros, then the previous c_next"),
         ]
     return out
 
@@ -600,6 +647,9 @@ def _backward_loop_edits(lstm: bool):
         ]
     out.append(({"dx_slot": "after-loop"}, "dx[:, :, t] = dxt is after the loop (only step 0's dxt is stored)",
                 "dx[:, :, t] = dxt belongs inside the loop, at every step"))
+    out.append(({"da0_from": "dxt"}, "da0 is the last step's dxt", "da0 is the last da_prev"))
+    if lstm:
+        out.append(({"dc_carry": "plus-upstream"}, "dc_prevt also holds da[:, :, t]", "dc_prevt = the step's dc_prev"))
     return out
 
 

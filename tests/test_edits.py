@@ -199,6 +199,32 @@ STUDENT_EDITS = [
      "over the steps (+=): dc_prevt = the step's dc_prev."),
     ("lstm_forward", [("        c[:, :, t] = c_next\n", "        c[:, :, t] = np.tanh(c_next)\n")],
      "`c` matches a loop in which c[:, :, t] stores tanh(c_next): c[:, :, t] = c_next."),
+    # the further slips: another activation, a parenthesis closing early, factors left out, another sum;
+    # loops that read the state back from the arrays they fill, or store after the loop
+    ('lstm_cell_forward', [('ft = sigmoid(np.dot(Wf, concat) + bf)', 'ft = sigmoid(np.dot(Wf, concat)) + bf')],
+     '`a_next`, `c_next`, `yt_pred`, `cache` match the line ft = sigmoid(Wf @ concat) + bf; the right line is ft = sigmoid(Wf @ concat + bf).'),
+    ('lstm_cell_forward', [('it = sigmoid(np.dot(Wi, concat) + bi)', 'it = np.maximum(0, np.dot(Wi, concat) + bi)')],
+     '`a_next`, `c_next`, `yt_pred`, `cache` match the line it = np.maximum(0, Wi @ concat + bi); the right line is it = sigmoid(Wi @ concat + bi).'),
+    ('rnn_cell_forward', [('yt_pred = softmax(np.dot(Wya, a_next) + by)', 'yt_pred = np.exp(np.dot(Wya, a_next) + by)')],
+     '`yt_pred` matches the line yt_pred = np.exp(Wya @ a_next + by); the right line is yt_pred = softmax(Wya @ a_next + by).'),
+    ('rnn_cell_forward', [('np.tanh(np.dot(Waa, a_prev) + np.dot(Wax, xt) + ba)', 'np.tanh(np.dot(Wax, xt)) + np.dot(Waa, a_prev) + ba')],
+     '`a_next`, `yt_pred` match the line a_next = np.tanh(Wax @ xt) + Waa @ a_prev + ba; the right line is a_next = np.tanh(Waa @ a_prev + Wax @ xt + ba).'),
+    ('lstm_cell_backward', [('dft = dc * c_prev * ft * (1 - ft)', 'dft = dc * c_prev')],
+     '`dxt`, `da_prev`, `dWf`, `dbf` match the line dft = dc * c_prev; the right line is dft = dc * c_prev * ft * (1 - ft).'),
+    ('lstm_cell_backward', [('dit = dc * cct * it * (1 - it)', 'dit = dc * it * (1 - it)')],
+     '`dxt`, `da_prev`, `dWi`, `dbi` match the line dit = dc * it * (1 - it); the right line is dit = dc * cct * it * (1 - it).'),
+    ('lstm_cell_backward', [('dbf = np.sum(dft, axis=1, keepdims=True)', 'dbf = np.sum(dft, keepdims=True)')],
+     '`dbf` matches the line dbf = np.sum(dft, keepdims=True); the right line is dbf = np.sum(dft, axis=1, keepdims=True).'),
+    ('lstm_forward', [('        caches.append(cache)\n    caches = (caches, x)\n    return a, y, c, caches', '    caches.append(cache)\n    caches = (caches, x)\n    return a, y, c, caches')],
+     "`caches` matches a loop in which caches.append(cache) is after the loop (only the last step's cache is kept): caches.append(cache) belongs inside the loop, at every step."),
+    ('lstm_forward', [('lstm_cell_forward(xt, a_next, c_next, parameters)', 'lstm_cell_forward(xt, a[:, :, t - 1], c_next, parameters)')],
+     "`a`, `y`, `c`, `caches` match a loop in which step t reads its previous state as a[:, :, t - 1] (at t = 0 that is a[:, :, -1], the last slot: zeros, not a0): a_prev is a0 at t = 0, then the previous step's a_next."),
+    ('lstm_forward', [('lstm_cell_forward(xt, a_next, c_next, parameters)', 'lstm_cell_forward(xt, a[:, :, t - 1], c[:, :, t - 1], parameters)')],
+     "`a`, `y`, `c`, `caches` match a loop in which step t reads its previous states as a[:, :, t - 1] and c[:, :, t - 1] (at t = 0 that is the last slot: zeros, not a0): a_prev is a0 at t = 0, then the previous step's a_next; c_prev is zeros, then the previous c_next."),
+    ('rnn_forward', [('        y_pred[:, :, t] = yt_pred\n        caches.append(cache)\n', '        caches.append(cache)\n    y_pred[:, :, t] = yt_pred\n')],
+     "`y_pred` matches a loop in which the prediction is stored after the loop (only the last step's): y[:, :, t] = the step's prediction, inside the loop."),
+    ('rnn_backward', [('        dx[:, :, t] = dxt\n        dWax', '        dWax'), ('    da0 = da_prevt\n    gradients = {"dx": dx, "da0": da0, "dWax"', '    dx[:, :, t] = dxt\n    da0 = da_prevt\n    gradients = {"dx": dx, "da0": da0, "dWax"')],
+     "`dx` matches a loop in which dx[:, :, t] = dxt is after the loop (only step 0's dxt is stored): dx[:, :, t] = dxt belongs inside the loop, at every step."),
 ]
 
 
