@@ -225,6 +225,20 @@ STUDENT_EDITS = [
      "`y_pred` matches a loop in which the prediction is stored after the loop (only the last step's): y[:, :, t] = the step's prediction, inside the loop."),
     ('rnn_backward', [('        dx[:, :, t] = dxt\n        dWax', '        dWax'), ('    da0 = da_prevt\n    gradients = {"dx": dx, "da0": da0, "dWax"', '    dx[:, :, t] = dxt\n    da0 = da_prevt\n    gradients = {"dx": dx, "da0": da0, "dWax"')],
      "`dx` matches a loop in which dx[:, :, t] = dxt is after the loop (only step 0's dxt is stored): dx[:, :, t] = dxt belongs inside the loop, at every step."),
+    ('lstm_cell_forward', [('cct = np.tanh(np.dot(Wc, concat) + bc)', 'cct = np.tanh(np.dot(Wc, concat)) + np.tanh(bc)')],
+     '`a_next`, `c_next`, `yt_pred`, `cache` match the line cct = np.tanh(Wc @ concat) + np.tanh(bc); the right line is cct = np.tanh(Wc @ concat + bc).'),
+    ('lstm_cell_backward', [('dft = dc * c_prev * ft * (1 - ft)', 'dft = dc * c_prev * (1 - ft ** 2)')],
+     '`dxt`, `da_prev`, `dWf`, `dbf` match the line dft = dc * c_prev * (1 - ft**2); the right line is dft = dc * c_prev * ft * (1 - ft).'),
+    ('lstm_cell_forward', [('c_next = ft * c_prev + it * cct', 'c_next = ft * (c_prev + it * cct)')],
+     '`a_next`, `c_next`, `yt_pred` match the line c_next = ft * (c_prev + it * cct); the right line is c_next = ft * c_prev + it * cct.'),
+    ('lstm_cell_backward', [('dc = dc_next + ot * (1 - np.tanh(c_next) ** 2) * da_next', 'dc = dc_next + ot * (1 - np.tanh(c_next) ** 2) * (da_next + dc_next)')],
+     '`dxt`, `da_prev`, `dc_prev`, `dWf`, `dbf`, `dWi`, `dbi`, `dWc`, `dbc` match the line dc = dc_next + ot * (1 - np.tanh(c_next)**2) * (da_next + dc_next); the right line is dc = dc_next + ot * (1 - np.tanh(c_next)**2) * da_next.'),
+    ('lstm_forward', [('    a_next = a0\n    c_next = np.zeros((n_a, m))', '    a_next = a[:, :, 0]\n    c_next = np.zeros((n_a, m))')],
+     '`a`, `y`, `c`, `caches` match a loop in which the state starts as a[:, :, 0], a view of the zero array a (zeros at t = 0, then overwritten by the first step): a_next = a0 before the loop.'),
+    ('lstm_backward', [('    da0 = da_prevt\n    gradients = {"dx": dx, "da0": da0, "dWf"', '    da0 = gradients["dxt"]\n    gradients = {"dx": dx, "da0": da0, "dWf"')],
+     "`da0` matches a loop in which da0 is the last step's dxt: da0 is the last da_prev."),
+    ('lstm_forward', [('lstm_cell_forward(xt, a_next, c_next, parameters)', 'lstm_cell_forward(xt, a[:, :, t], c[:, :, t], parameters)')],
+     "`a`, `y`, `c`, `caches` match a loop in which step t reads its previous states as a[:, :, t] and c[:, :, t] (the slots the step is about to fill: zeros): a_prev is a0 at t = 0, then the previous step's a_next; c_prev is zeros, then the previous c_next."),
 ]
 
 
