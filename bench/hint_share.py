@@ -8,13 +8,21 @@ written apart from the catalogue; sets A-G) and of bench/heldout_blind.py
 with the real grader (default sandbox) and
 counts, among the mutants that lose points, those whose function gets a
 hint. A mistake that makes numpy raise gets the exception and the student's
-line instead; it counts as not hinted. Prints one line per mutant (the hint
-given, so that each can be checked against the cause by eye) and the share.
+line, and (grader/crashes.py) a message naming the exception's shapes. Two
+figures are printed: by the old rule such a crash counts as not hinted; by
+the new rule it counts as hinted only when its message names the cause: one
+of the function's own arrays (an argument, a parameter, a cache item or a
+value of the right program, or the black box's argument) is named as having
+a shape in the exception ("crash-hinted"); a message of sizes only, or one
+that only names the arrays of a failed store's shapes, counts as a crash.
+Prints one line per mutant (the hint given, so that each can be checked
+against the cause by eye) and the shares.
 """
 from __future__ import annotations
 
 import argparse
 import platform
+import re
 import sys
 import tempfile
 import time
@@ -43,12 +51,33 @@ def classify(result, function: str) -> tuple[str, str]:
     f = result.function(function)
     if f.passed:
         return "no-effect", "full marks on the hidden cases"
+    text = (f.problem or "") + " " + " ".join(c.message for c in f.checks)
+    if f.problem and "raised " in f.problem:  # raised on every case
+        if any(names_a_cause(function, hint) for hint in f.hints):
+            return "crash-hinted", f.problem + " => " + " | ".join(f.hints)
+        return "crash", f.problem
     if f.hints:
         return "hinted", " | ".join(f.hints)
-    text = (f.problem or "") + " " + " ".join(c.message for c in f.checks)
     if "raised " in text:
         return "crash", (f.problem or next(c.message for c in f.checks if "raised " in c.message))
     return "unhinted", f.summary
+
+
+def names_a_cause(function: str, hint: str) -> bool:
+    """Does a crash's message name one of the function's arrays as having one of the exception's shapes?"""
+    from grader import crashes, problems
+
+    problem = problems.BY_NAME[function]
+    case = problems.hidden_cases(problem)[-1]
+    names = set(crashes.arrays(problem, case)) | set(problem.args)
+    if problem.black_box:
+        names |= set(problems.BY_NAME[problem.black_box].args)
+    if hint.startswith("numpy could not store"):  # which arrays have a failed store's shapes: not a cause
+        return False
+    listed = [m.group(1) for m in re.finditer(r"is the shape of ([\w, .]+)", hint)]
+    words = {w.strip(" .") for group in listed for w in group.split(",")}
+    return any(f"`{n}`" in hint or re.search(rf"(?<!\w){re.escape(n)} \((n_|m\b|T_x|1\b)", hint) or n in words
+               for n in names)
 
 
 def select(set_name: str) -> list:
@@ -77,9 +106,10 @@ def main(argv=None) -> int:
     finally:
         grader.close()
     elapsed = time.perf_counter() - start
-    failing = [r for r in rows if r[3] in ("hinted", "crash", "unhinted")]
+    failing = [r for r in rows if r[3] in ("hinted", "crash", "crash-hinted", "unhinted")]
     hinted = [r for r in failing if r[3] == "hinted"]
-    returning = [r for r in failing if r[3] != "crash"]
+    returning = [r for r in failing if r[3] not in ("crash", "crash-hinted")]
+    named = [r for r in failing if r[3] in ("hinted", "crash-hinted")]
     if args.markdown:
         print("| mutant | function | the mistake | outcome | hint (or what the student sees) |")
         print("|---|---|---|---|---|")
@@ -87,14 +117,16 @@ def main(argv=None) -> int:
             print("| " + " | ".join(x.replace("|", "\\|") for x in r) + " |")
     else:
         for ident, function, cause, outcome, detail in rows:
-            print(f"{outcome:9s} {ident:28s} {cause}\n          -> {detail[:160]}")
+            print(f"{outcome:9s} {ident:28s} {cause}\n          -> {detail[:400]}")
     print()
-    print(f"{len(rows)} mutants, {len(failing)} lose points; "
+    print(f"{len(rows)} mutants, {len(failing)} lose points; old rule (a crash is not hinted): "
           f"hinted {len(hinted)} of {len(failing)} = {100 * len(hinted) / max(1, len(failing)):.0f}% "
           f"({len(hinted)} of the {len(returning)} that return values = "
           f"{100 * len(hinted) / max(1, len(returning)):.0f}%); "
           f"no effect on the hidden cases: {sum(r[3] == 'no-effect' for r in rows)}; "
           f"points lost elsewhere: {sum(r[3] == 'leaked' for r in rows)}")
+    print(f"new rule (a crash whose message names the cause counts): hinted {len(named)} of {len(failing)} = "
+          f"{100 * len(named) / max(1, len(failing)):.0f}% ({len(named) - len(hinted)} crashes named)")
     print(f"graded in {elapsed:.1f} s on {platform.machine()}, Python {platform.python_version()}")
     return 0
 

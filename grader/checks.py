@@ -226,6 +226,8 @@ def evaluate(problem: Problem, cases: list[Case], outcomes: list[Outcome],
     if first.status != "ok" and all(o.status == first.status for o in outcomes):
         fr.problem = first.error
         fr.checks = [Check(k, w, False, "not checked") for k, w in problem.weights.items()]
+        if first.status == "error" and diagnose is not None:
+            fr.hints = diagnose_error(problem, cases, outcomes)
         return fr
     wrong: dict[str, str] = {}
     for case, outcome in zip(cases, outcomes):
@@ -325,3 +327,13 @@ def diagnose(problem: Problem, cases: list[Case], outcomes: list[Outcome], wrong
         except Exception:  # noqa: BLE001 - a value the analyses did not foresee: no hint, never a crash
             hints = []
     return hints
+
+
+def diagnose_error(problem: Problem, cases: list[Case], outcomes: list[Outcome]) -> list[str]:
+    """For a function that raised on every case: the exception's shapes named (grader.crashes), or []."""
+    from .crashes import explain_error
+
+    try:
+        return explain_error(problem, cases, outcomes)
+    except Exception:  # noqa: BLE001 - a message the analysis did not foresee: no hint, never a crash
+        return []

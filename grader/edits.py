@@ -36,6 +36,8 @@ UNARY = {
     "sum0k": lambda x: np.sum(x, axis=0, keepdims=True),
     "sum1": lambda x: np.sum(x, axis=1),
     "softmax1": lambda x: softmax(x.T).T, "neg": lambda x: -x, "one_plus": lambda x: 1.0 + x,
+    "relu": lambda x: np.maximum(0, x), "exp": np.exp,
+    "sumallk": lambda x: np.sum(x, keepdims=True), "sum0": lambda x: np.sum(x, axis=0),
 }
 BINARY = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "matmul": np.matmul,
           "concat": lambda a, b: np.concatenate([a, b], axis=0)}
@@ -69,6 +71,14 @@ def show(expr, parent: str = "") -> str:
         return f"{inner}.T" if isinstance(args[0], str) or args[0][0] == "cols" else f"({inner}).T"
     if op in ("tanh", "sigmoid", "softmax"):
         return f"{'np.' if op == 'tanh' else ''}{op}({show(args[0])})"
+    if op == "relu":
+        return f"np.maximum(0, {show(args[0])})"
+    if op == "exp":
+        return f"np.exp({show(args[0])})"
+    if op == "sumallk":
+        return f"np.sum({show(args[0])}, keepdims=True)"
+    if op == "sum0":
+        return f"np.sum({show(args[0])}, axis=0)"
     if op == "softmax1":
         return f"softmax over axis 1 of ({show(args[0])})"
     if op in ("one_minus", "one_plus"):
@@ -306,7 +316,111 @@ def edits(function: str, shapes: dict, values: dict | None = None) -> list[Edit]
                     seen.add(edit)
                     found.append(edit)
         defined.append(name)
+    # then the slips tried only when none of the above explains the outputs (see _further_alternatives)
+    for index, (name, expr) in enumerate(program["lines"]):
+        for path, node in _nodes(expr):
+            parent = _at(expr, path[:-1]) if path else None
+            upstream = [n for n in program["inputs"] if n.startswith("d") and isinstance(node, str)
+                        and shapes.get(n) == shapes.get(node)]  # the incoming gradients of node's shape
+            for alt in _further_alternatives(node, parent) + _summed_gradients(node, upstream):
+                edit = Edit(index, _replace(expr, path, alt))
+                if edit not in seen:
+                    seen.add(edit)
+                    found.append(edit)
     return found
+
+
+def _at(expr, path: tuple):
+    """The node of `expr` at `path` (as _nodes walks it)."""
+    for i in path:
+        expr = expr[1 + i]
+    return expr
+
+
+def _chain_of(expr, op: str) -> list:
+    """The operands of a left-nested chain of `op` (a + b + c, a * b * c), in order."""
+    if isinstance(expr, tuple) and expr[0] == op:
+        return _chain_of(expr[1], op) + _chain_of(expr[2], op)
+    return [expr]
+
+
+def _chain(op: str, items: list):
+    expr = items[0]
+    for item in items[1:]:
+        expr = (op, expr, item)
+    return expr
+
+
+FURTHER_ACTIVATIONS = {"tanh": ("relu", "exp"), "sigmoid": ("relu", "exp"), "softmax": ("exp",)}
+FURTHER_SUMS = ("sumallk", "sum0")
+
+
+def _further_alternatives(node, parent) -> list:
+    """Slips tried after every slip of _alternatives (so a simpler explanation is named first):
+    another activation (ReLU, np.exp: a softmax without its normalisation); a parenthesis that
+    closes early or late, so that some terms of a sum move out of the activation
+    (np.tanh(Waa @ a_prev) + Wax @ xt + ba); one or two factors of a product left out (a
+    derivative ot * (1 - ot) forgotten); another reduction (a sum over every entry, over axis 0).
+    """
+    out = []
+    if not isinstance(node, tuple):
+        return out
+    op = node[0]
+    if op in FURTHER_ACTIVATIONS:
+        out += [(alt, node[1]) for alt in FURTHER_ACTIVATIONS[op]]
+        terms = _chain_of(node[1], "add")
+        n = len(terms)
+        for mask in range(1, 2 ** n - 1):  # the terms left inside the activation: a nonempty proper part
+            inside = [t for i, t in enumerate(terms) if mask >> i & 1]
+            outside = [t for i, t in enumerate(terms) if not mask >> i & 1]
+            out.append(_chain("add", [(op, _chain("add", inside))] + outside))
+            if mask & 1:  # the activation split over the two parts: f(A) + f(B + C)
+                out.append(("add", (op, _chain("add", inside)), (op, _chain("add", outside))))
+        if n > 2:  # the activation of each term: f(A) + f(B) + f(C)
+            out.append(_chain("add", [(op, t) for t in terms]))
+    if op == "mul" and not (isinstance(parent, tuple) and parent[0] == "mul"):
+        factors = _chain_of(node, "mul")
+        n = len(factors)
+        for mask in range(1, 2 ** n - 1):  # the factors kept: all but one or two
+            if n - bin(mask).count("1") <= 2:
+                out.append(_chain("mul", [f for i, f in enumerate(factors) if mask >> i & 1]))
+        for i in range(n - 1):  # a sigmoid's derivative x * (1 - x) inside a product, written another way
+            x, y = factors[i], factors[i + 1]
+            if y == ("one_minus", x):
+                for pair in ([("sigmoid", x), ("one_minus", ("sigmoid", x))], [("one_minus", ("sq", x))]):
+                    out.append(_chain("mul", factors[:i] + pair + factors[i + 2:]))
+    if op in ("add", "sub") and isinstance(node[2], tuple) and node[2][0] == "mul":
+        # a parenthesis around the wrong terms: (a * b + c) * d for a * b + c * d
+        inner = _chain_of(node[2], "mul")
+        out.append(_chain("mul", [(op, node[1], _chain("mul", inner[:-1]))] + inner[-1:]))
+    if op in ("add", "sub") and isinstance(node[1], tuple) and node[1][0] == "mul":
+        inner = _chain_of(node[1], "mul")  # a * (b + c * d) for a * b + c * d
+        out.append(_chain("mul", inner[:1] + [(op, _chain("mul", inner[1:]), node[2])]))
+    if op in ("add", "matmul") and parent is None:  # every transpose of the line left out
+        stripped = _strip_transposes(node)
+        if stripped != node and sum(1 for _, x in _nodes(node) if isinstance(x, tuple) and x[0] == "T") > 1:
+            out.append(stripped)
+    if op == "sum1k":
+        out += [(alt, node[1]) for alt in FURTHER_SUMS]
+    return out
+
+
+def _strip_transposes(expr):
+    if isinstance(expr, str) or expr[0] == "cols":
+        return expr
+    if expr[0] == "T":
+        return _strip_transposes(expr[1])
+    return (expr[0], *(_strip_transposes(a) for a in expr[1:]))
+
+
+def _summed_gradients(node, upstream: list[str]) -> list:
+    """An incoming gradient added where another belongs (da_next + dc_next for da_next), or the
+    incoming gradients summed in place of an intermediate one (dc_next + da_next for dc)."""
+    if not isinstance(node, str):
+        return []
+    if node in upstream:
+        return [("add", node, other) for other in upstream if other != node]
+    return [("add", a, b) for i, a in enumerate(upstream) for b in upstream[i + 1:]]
 
 
 def _values(function: str, args: tuple) -> dict:
@@ -464,6 +578,35 @@ def _forward_loop_edits(lstm: bool):
             ({"store_c": "tanh"}, "c[:, :, t] stores tanh(c_next)", "c[:, :, t] = c_next"),
             ({"store_a": "c_next"}, "a[:, :, t] stores c_next", "a[:, :, t] = a_next"),
         ]
+    # what the loop reads back from the arrays it fills, and stores dedented out of the loop
+    out += [
+        ({"state_from_arrays": ("a",)}, "step t reads its previous state as a[:, :, t - 1] (at t = 0 that is "
+         "a[:, :, -1], the last slot: zeros, not a0)", "a_prev is a0 at t = 0, then the previous step's a_next"),
+        ({"after_loop": ("caches",)}, "caches.append(cache) is after the loop (only the last step's cache is kept)",
+         "caches.append(cache) belongs inside the loop, at every step"),
+        ({"after_loop": ("a",)}, "a[:, :, t] = a_next is after the loop (only the last step is stored)",
+         "a[:, :, t] = a_next belongs inside the loop, at every step"),
+        ({"after_loop": ("y",)}, "the prediction is stored after the loop (only the last step's)",
+         "y[:, :, t] = the step's prediction, inside the loop"),
+        ({"start": "a-array"}, "the state starts as a[:, :, 0], a view of the zero array a (zeros at t = 0, "
+         "then overwritten by the first step)", "a_next = a0 before the loop"),
+        ({"state_from_arrays": ("a",), "state_offset": 0}, "step t reads its previous state as a[:, :, t] "
+         "(the slot the step is about to fill: zeros)", "a_prev is a0 at t = 0, then the previous step's a_next"),
+    ]
+    if lstm:
+        out += [
+            ({"state_from_arrays": ("c",)}, "step t reads c_prev as c[:, :, t - 1] (at t = 0 that is c[:, :, -1], "
+             "the last slot, which the last step overwrites: step 0's cache keeps that view)",
+             "c_prev is zeros at t = 0, then the previous step's c_next"),
+            ({"state_from_arrays": ("a", "c")}, "step t reads its previous states as a[:, :, t - 1] and "
+             "c[:, :, t - 1] (at t = 0 that is the last slot: zeros, not a0)",
+             "a_prev is a0 at t = 0, then the previous step's a_next; c_prev is zeros, then the previous c_next"),
+            ({"after_loop": ("c",)}, "c[:, :, t] = c_next is after the loop (only the last step is stored)",
+             "c[:, :, t] = c_next belongs inside the loop, at every step"),
+            ({"state_from_arrays": ("a", "c"), "state_offset": 0}, "step t reads its previous states as "
+             "a[:, :, t] and c[:, :, t] (the slots the step is about to fill: zeros)",
+             "a_prev is a0 at t = 0, then the previous step's a_next; c_prev is zeros, then the previous c_next"),
+        ]
     return out
 
 
@@ -502,6 +645,11 @@ def _backward_loop_edits(lstm: bool):
             ({"da0_from": "da_prev+dc_prev"}, "da0 is the last da_prev + dc_prev", "da0 is the last da_prev"),
             ({"dc_times_ft": True}, "dc_next is multiplied by the step's ft", "dc_next is the previous dc_prev (it already holds ft)"),
         ]
+    out.append(({"dx_slot": "after-loop"}, "dx[:, :, t] = dxt is after the loop (only step 0's dxt is stored)",
+                "dx[:, :, t] = dxt belongs inside the loop, at every step"))
+    out.append(({"da0_from": "dxt"}, "da0 is the last step's dxt", "da0 is the last da_prev"))
+    if lstm:
+        out.append(({"dc_carry": "plus-upstream"}, "dc_prevt also holds da[:, :, t]", "dc_prevt = the step's dc_prev"))
     return out
 
 

@@ -255,35 +255,59 @@ def _lstm_cell_back_dc_prev_short(da_next, dc_next, cache):
 def _sequence_forward(x, a0, parameters, *, model, start="a0", every_step_from_a0=False,
                       first_step=0, c_start="zeros", carry_c=True, c_holds_a=False, store_y=True,
                       last_step=None, input_step="t", a_prev_from="a_next", c_prev_from="c_next",
-                      store_c="c_next", store_a="a_next", y_transform=None, y_index="t", a_prev_transform=None):
+                      store_c="c_next", store_a="a_next", y_transform=None, y_index="t", a_prev_transform=None,
+                      state_from_arrays=(), after_loop=(), state_offset=1):
     """The sequence forward pass with the reference cell, and optional slips (the defaults are
-    the right pass; each keyword is one way a student's loop departs from it)."""
+    the right pass; each keyword is one way a student's loop departs from it).
+    `state_from_arrays`: "a" / "c": step t reads its previous state as a[:, :, t - 1] /
+    c[:, :, t - 1] (at t = 0 Python's -1: the last slot, still zeros, and the cache keeps that
+    view of it); `after_loop`: "a", "y", "c", "caches": that store dedented out of the loop (done
+    once, with the last step's values); `state_offset=0`: the state is read as a[:, :, t] (the
+    slot still zeros, filled after the call); `start="a-array"`: a_next = a[:, :, 0] (a view of the
+    zero array)."""
     n_x, m, T_x = x.shape
     lstm = model == "lstm"
     n_y, n_a = parameters["Wy" if lstm else "Wya"].shape
     a, y, c = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x)), np.zeros((n_a, m, T_x))
     caches = []
     init = {"a0": a0, "zeros": np.zeros((n_a, m)), "ones": np.ones((n_a, m))}
+    init["a-array"] = a[:, :, 0]
     a_next = np.tanh(a0) if start == "tanh-a0" else init[start]
     c_next = init[c_start]
     for t in range(first_step, T_x if last_step is None else last_step):
         xt = x[:, :, {"t": t, "first": 0, "previous": t - 1, "reversed": T_x - 1 - t}[input_step]]
         a_prev = a0 if every_step_from_a0 else {"a_next": a_next, "c_next": c_next, "zeros": np.zeros((n_a, m))}[a_prev_from]
+        if "a" in state_from_arrays:
+            a_prev = a[:, :, t - state_offset]
         if a_prev_transform is not None:
             a_prev = a_prev_transform(a_prev)
         if lstm:
             c_prev = c_next if carry_c else np.zeros((n_a, m))
             c_prev = {"c_next": c_prev, "a_next": a_next}[c_prev_from]
+            if "c" in state_from_arrays:
+                c_prev = c[:, :, t - state_offset]
             a_before = a_prev
             a_next, c_next, yt, cache = lstm_cell_forward(xt, a_prev, c_prev, parameters)
-            c[:, :, t] = a_next if c_holds_a else {"c_next": c_next, "tanh": np.tanh(c_next)}[store_c]
+            if "c" not in after_loop:
+                c[:, :, t] = a_next if c_holds_a else {"c_next": c_next, "tanh": np.tanh(c_next)}[store_c]
         else:
             a_before = a_prev
             a_next, yt, cache = rnn_cell_forward(xt, a_prev, parameters)
-        a[:, :, t] = {"a_next": a_next, "a_prev": a_before, "c_next": c_next}[store_a]
-        if store_y:
+        if "a" not in after_loop:
+            a[:, :, t] = {"a_next": a_next, "a_prev": a_before, "c_next": c_next}[store_a]
+        if store_y and "y" not in after_loop:
             y[:, :, t - (y_index == "previous")] = yt if y_transform is None else y_transform(yt)
-        caches.append(cache)
+        if "caches" not in after_loop:
+            caches.append(cache)
+    if after_loop:  # the dedented stores, once, with the last step's t and values
+        if "a" in after_loop:
+            a[:, :, t] = a_next
+        if "c" in after_loop:
+            c[:, :, t] = c_next
+        if "y" in after_loop:
+            y[:, :, t] = yt
+        if "caches" in after_loop:
+            caches.append(cache)
     if lstm:
         return a, y, c, (caches, x)
     return a, y, (caches, x)
@@ -316,7 +340,8 @@ def _sequence_backward(da, caches, *, model, upstream=True, propagate_a=True,
     step t gets, "t", "reversed" (T_x-1-t), "last" or "previous" (t-1, Python's -1 at t = 0);
     `carry`: how da_prev is carried, "right", "accumulated" (+=) or "plus-upstream"
     (+ da[:, :, t]); `sign`: -1 subtracts the carried da_prev; `overwritten`, `subtracted`,
-    `transposed`: parameter gradients summed with =, -= or += .T."""
+    `transposed`: parameter gradients summed with =, -= or += .T; `dx_slot`: "t", "reversed"
+    (T_x-1-t) or "after-loop" (the store dedented: only the last step's dxt, at its t)."""
     cell_caches, x = caches
     n_a, m, T_x = da.shape
     n_x = x.shape[0]
@@ -351,7 +376,10 @@ def _sequence_backward(da, caches, *, model, upstream=True, propagate_a=True,
                 dc_next = dc_next * cache[4]
             grads = lstm_cell_backward(da_next, dc_next, cache)
             dc_prevt = dc_prevt + grads["dc_prev"] if dc_carry == "accumulated" else grads["dc_prev"]
-        dx[:, :, t if dx_slot == "t" else T_x - 1 - t] = grads["dxt"]
+            if dc_carry == "plus-upstream":
+                dc_prevt = dc_prevt + da[:, :, t]
+        if dx_slot != "after-loop":
+            dx[:, :, t if dx_slot == "t" else T_x - 1 - t] = grads["dxt"]
         if carry == "accumulated":
             da_prevt = da_prevt + grads["da_prev"]
         elif carry == "plus-upstream":
@@ -367,7 +395,11 @@ def _sequence_backward(da, caches, *, model, upstream=True, propagate_a=True,
                 sums[k] = sums[k] - grads[k]
             else:
                 sums[k] = sums[k] + grads[k] if accumulate and k not in overwritten else grads[k]
+    if dx_slot == "after-loop":  # dx[:, :, t] = dxt dedented out of the loop: the last step's only
+        dx[:, :, t] = grads["dxt"]
     da0 = {"dc_prev": dc_prevt, "da_prev+dc_prev": da_prevt + dc_prevt}.get(da0_from, da_prevt)
+    if da0_from == "dxt":  # the last step's dxt
+        da0 = grads["dxt"]
     return {"dx": dx, "da0": da0, **sums}
 
 

@@ -46,3 +46,21 @@ def test_blind_ids_are_unique_across_all_sets():
     import hint_share
     ids = [m[0] for ms in hint_share.SETS.values() for m in ms]
     assert len(ids) == len(set(ids))
+
+
+def test_hint_share_counts_a_crash_only_when_its_message_names_an_array():
+    """The new rule: a crash's message counts as a hint when it names one of the function's arrays
+    with a shape of the exception; sizes alone, or the arrays of a failed store, do not count."""
+    import hint_share
+    assert hint_share.names_a_cause(
+        "rnn_cell_forward", "numpy could not multiply arrays of shapes (n_a, n_x) and (n_a, m): (n_a, n_x) is the "
+        "shape of Wax; (n_a, m) is the shape of a_prev, a_next. In the right code: a_next = ...")
+    assert hint_share.names_a_cause(
+        "rnn_forward", "the `xt` your loop passes rnn_cell_forward has shape (n_x, T_x), where (n_x, m) is expected")
+    assert not hint_share.names_a_cause(
+        "rnn_cell_forward", "numpy could not multiply (@) a left operand with n_x columns by a right operand with "
+        "n_a rows: in A @ B, A's last size must be B's first.")
+    assert not hint_share.names_a_cause(
+        "rnn_forward", "numpy could not store an array of shape (n_a, T_x) into a slot of shape (n_a, m): (n_a, T_x) "
+        "is the shape of none of the function's arrays; (n_a, m) is the shape of a0.")
+    assert not hint_share.names_a_cause("rnn_cell_forward", "(n_a, n_x) is the shape of none of the function's arrays")
