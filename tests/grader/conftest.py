@@ -17,7 +17,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBMISSIONS = ROOT / "tests" / "fixtures" / "submissions"
-HOSTILE = SUBMISSIONS / "hostile"
 BROKEN = SUBMISSIONS / "broken"
 CORRECT = ROOT / "examples" / "submissions" / "correct.py"
 FAST_TIMEOUT = "2"  # seconds per call: keeps hostile loops short
@@ -112,9 +111,12 @@ def fast_grader():
 
 
 @pytest.fixture(scope="session")
-def kit():
-    """The helpers and paths above, as attributes: kit.grade_json(...), kit.HOSTILE, ..."""
-    names = ("ROOT", "SUBMISSIONS", "HOSTILE", "BROKEN", "CORRECT", "FAST_TIMEOUT", "FULL_MARKS",
+def kit(generated_submissions):
+    """The helpers and paths above, as attributes: kit.grade_json(...), kit.HOSTILE, ...
+
+    kit.HOSTILE is the folder of the hostile submissions, each generated from its attack in
+    tests/fixtures/submissions/hostile/ joined to the correct example (patches.hostile_source)."""
+    names = ("ROOT", "SUBMISSIONS", "BROKEN", "CORRECT", "FAST_TIMEOUT", "FULL_MARKS",
              "run_cli", "grade_json", "scores", "function", "feedback", "assert_only_hostile_loses",
              "instantiate", "bwrap_available")
-    return types.SimpleNamespace(**{n: globals()[n] for n in names})
+    return types.SimpleNamespace(HOSTILE=generated_submissions / "hostile", **{n: globals()[n] for n in names})
