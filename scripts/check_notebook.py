@@ -267,38 +267,23 @@ class _Checker:
     def summary(self) -> None:
         cells = self.nb.cells
         markdown = [(i, c.source) for i, c in enumerate(cells) if c.cell_type == "markdown"]
-        mentioned: set[str] = set()
-        for i, text in markdown:
-            for name, stated in SUMMARY_ENTRY.findall(text):
-                if name not in self.rubric:
-                    self.add(i, f"the grading summary gives `{name}` {stated} points, but the rubric does not "
-                                "grade it: remove it")
-                    continue
-                mentioned.add(name)
-                points = float(sum(self.rubric[name].values()))
-                if _number(stated) != points:
-                    self.add(i, f"the grading summary gives `{name}` {stated} points, the rubric "
-                                f"{_g(points)}: write `{name}` ({_g(points)} points)")
-        for name in self.rubric:
-            if name not in mentioned:
-                self.add(None, f"the grading summary does not list `{name}` ({_g(sum(self.rubric[name].values()))} "
-                               "points): add it to the table of functions and points")
-        listed: set[str] = set()
-        for i, text in markdown:
-            for name, weights in WEIGHTS_LINE.findall(text):
-                if name not in self.rubric:
-                    self.add(i, f"the list of weights has a line for `{name}`, which the rubric does not grade: "
-                                "remove it")
-                    continue
-                listed.add(name)
-                if not _same_weights(weights, self.rubric[name]):
-                    self.add(i, f"the weights of `{name}` read '{weights}', the rubric "
-                                f"'{_weights_text(self.rubric[name])}': write '* `{name}`: "
-                                f"{_weights_text(self.rubric[name])}'")
-        for name in self.rubric:
-            if name not in listed:
-                self.add(None, f"the grading summary has no line '* `{name}`: {_weights_text(self.rubric[name])}'"
-                               ": add it to the list of weights")
+
+        def points(name):
+            return float(sum(self.rubric[name].values()))
+
+        self.stated(markdown, SUMMARY_ENTRY, "the grading summary",
+                    right=lambda name, stated: _number(stated) == points(name),
+                    fix=lambda name, stated: f"the grading summary gives `{name}` {stated} points, the rubric "
+                                             f"{_g(points(name))}: write `{name}` ({_g(points(name))} points)",
+                    missing=lambda name: f"the grading summary does not list `{name}` ({_g(points(name))} "
+                                         "points): add it to the table of functions and points")
+        self.stated(markdown, WEIGHTS_LINE, "the list of weights",
+                    right=lambda name, weights: _same_weights(weights, self.rubric[name]),
+                    fix=lambda name, weights: f"the weights of `{name}` read '{weights}', the rubric "
+                                              f"'{_weights_text(self.rubric[name])}': write '* `{name}`: "
+                                              f"{_weights_text(self.rubric[name])}'",
+                    missing=lambda name: f"the grading summary has no line '* `{name}`: "
+                                         f"{_weights_text(self.rubric[name])}': add it to the list of weights")
         total = float(sum(sum(w.values()) for w in self.rubric.values()))
         totals = [(i, stated) for i, text in markdown for stated in TOTAL.findall(text)]
         if not totals:
@@ -308,6 +293,22 @@ class _Checker:
             if _number(stated.strip("*")) != total:
                 self.add(i, f"says '{stated} points in all' but the rubric totals {_g(total)}: correct it")
         self.policy(markdown)
+
+    def stated(self, markdown, pattern, what: str, right, fix, missing) -> None:
+        """Each (name, text) that `pattern` finds in the markdown names a graded function and is `right`
+        by the rubric (else `fix` says what to write); every graded function is stated (else `missing`)."""
+        seen: set[str] = set()
+        for i, source in markdown:
+            for name, text in pattern.findall(source):
+                if name not in self.rubric:
+                    self.add(i, f"{what} has `{name}`, which the rubric does not grade: remove it")
+                    continue
+                seen.add(name)
+                if not right(name, text):
+                    self.add(i, fix(name, text))
+        for name in self.rubric:
+            if name not in seen:
+                self.add(None, missing(name))
 
     def policy(self, markdown) -> None:
         """The tolerances and the input-mutation penalty, when given, as the text states them."""

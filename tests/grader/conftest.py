@@ -17,7 +17,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBMISSIONS = ROOT / "tests" / "fixtures" / "submissions"
-BROKEN = SUBMISSIONS / "broken"
 CORRECT = ROOT / "examples" / "submissions" / "correct.py"
 FAST_TIMEOUT = "2"  # seconds per call: keeps hostile loops short
 
@@ -115,8 +114,10 @@ def kit(generated_submissions):
     """The helpers and paths above, as attributes: kit.grade_json(...), kit.HOSTILE, ...
 
     kit.HOSTILE is the folder of the hostile submissions, each generated from its attack in
-    tests/fixtures/submissions/hostile/ joined to the correct example (patches.hostile_source)."""
-    names = ("ROOT", "SUBMISSIONS", "BROKEN", "CORRECT", "FAST_TIMEOUT", "FULL_MARKS",
+    tests/fixtures/submissions/hostile/ joined to the correct example (patches.hostile_source); kit.BROKEN
+    the broken files, those of tests/fixtures/submissions/broken/ and the generated ones (BROKEN_PATCHES)."""
+    names = ("ROOT", "SUBMISSIONS", "CORRECT", "FAST_TIMEOUT", "FULL_MARKS",
              "run_cli", "grade_json", "scores", "function", "feedback", "assert_only_hostile_loses",
              "instantiate", "bwrap_available")
-    return types.SimpleNamespace(HOSTILE=generated_submissions / "hostile", **{n: globals()[n] for n in names})
+    return types.SimpleNamespace(HOSTILE=generated_submissions / "hostile", BROKEN=generated_submissions / "broken",
+                                 **{n: globals()[n] for n in names})

@@ -6,52 +6,33 @@ as the guide writes them, with the real nbgrader.
 """
 from __future__ import annotations
 
-import os
-import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-GUIDE = ROOT / "docs" / "instructor.md"
-COPIED = ("nbgrader_config.py", "pyproject.toml", "grader", "scripts", "solutions", "assignments")
+# the guide's blocks, the copy of the repository and its environment, as the nbgrader workflow test has them
+from test_nbgrader_workflow import ROOT, copy_repository, environment, guide_block
+
 NOTEBOOK = Path("solutions") / "rnn_lstm" / "rnn_lstm.ipynb"
 RELEASE = Path("assignments") / "rnn_lstm" / "rnn_lstm.ipynb"
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
 
 
-def guide_block(name: str) -> list[str]:
-    text = GUIDE.read_text(encoding="utf-8")
-    match = re.search(rf"<!-- workflow: {name} -->\s*```bash\n(.*?)```", text, re.S)
-    assert match, f"docs/instructor.md has no tested block {name!r}"
-    return [line for line in match.group(1).splitlines() if line.strip() and not line.lstrip().startswith("#")]
-
-
 def run_line(line: str, course: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RNN_GRADER")}
-    env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), env.get("PATH", "")])
-    env["PYTHONPATH"] = str(course)
-    return subprocess.run(line, shell=True, executable="/bin/bash", cwd=course, env=env, capture_output=True,
-                          text=True, timeout=900)
+    return subprocess.run(line, shell=True, executable="/bin/bash", cwd=course, env=environment(course),
+                          capture_output=True, text=True, timeout=900)
+
+
+def commands(name: str) -> list[str]:
+    return [line for line in guide_block(name) if not line.lstrip().startswith("#")]
 
 
 @pytest.fixture
 def course(tmp_path):
-    course = tmp_path / "rnn-course"
-    course.mkdir()
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
-    for name in COPIED:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, course / name, ignore=ignore)
-        else:
-            shutil.copy(src, course / name)
-    return course
+    return copy_repository(tmp_path / "rnn-course")
 
 
 def edit(course: Path, cell_id: str, change) -> None:
@@ -65,7 +46,7 @@ def test_guide_loop_puts_an_edit_into_the_release(course):
     """Does an edit of the notebook's text, followed by the guide's loop, reach the release (and nothing else)?"""
     sentence = "A sentence the instructor added in Jupyter."
     edit(course, "md-02", lambda cell: setattr(cell, "source", cell.source + "\n\n" + sentence))
-    lines = guide_block("authoring")
+    lines = commands("authoring")
     assert any(line.startswith("python scripts/check_notebook.py") for line in lines)
     assert lines[-1] == "python scripts/make_release.py"
     for line in lines:
@@ -83,7 +64,7 @@ def test_guide_check_stops_a_wrong_edit(course):
     def repoint(cell):
         cell.metadata["nbgrader"]["points"] = 12.0
     edit(course, "test_rnn_cell_forward", repoint)
-    check = next(line for line in guide_block("authoring") if line.startswith("python scripts/check_notebook.py"))
+    check = next(line for line in commands("authoring") if line.startswith("python scripts/check_notebook.py"))
     proc = run_line(check, course)
     assert proc.returncode == 1
     assert ("cell 7 (test_rnn_cell_forward): nbgrader points is 12.0 but the rubric gives rnn_cell_forward 10: "

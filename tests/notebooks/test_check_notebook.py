@@ -129,6 +129,14 @@ def summary_row_removed(nb):
     replace(nb, "md-00", "`rnn_backward` (10 points)", "`rnn_backward`")
 
 
+def summary_unknown_function(nb):
+    replace(nb, "md-00", "`rnn_backward` (10 points)", "`rnn_backward` (10 points), `gru_forward` (5 points)")
+
+
+def weights_unknown_function(nb):
+    replace(nb, "md-00", "* `rnn_cell_forward`: ", "* `gru_forward`: `a` 5\n* `rnn_cell_forward`: ")
+
+
 def weights_list(nb):
     replace(nb, "md-00", "* `rnn_cell_forward`: `a_next` 4, `yt_pred` 3", "* `rnn_cell_forward`: `a_next` 3, `yt_pred` 4")
 
@@ -196,6 +204,8 @@ DEFECTS = [
     (output_committed, "imports", "has outputs or an execution count"),
     (summary_points, "md-00", "gives `lstm_backward` 20 points, the rubric 15"),
     (summary_row_removed, None, "the grading summary does not list `rnn_backward` (10 points)"),
+    (summary_unknown_function, "md-00", "the grading summary has `gru_forward`, which the rubric does not grade"),
+    (weights_unknown_function, "md-00", "the list of weights has `gru_forward`, which the rubric does not grade"),
     (weights_list, "md-00", "the weights of `rnn_cell_forward` read '`a_next` 3, `yt_pred` 4, `cache` 3'"),
     (total_points, "md-00", "says '90 points in all' but the rubric totals 100"),
     (graded_line, "rnn_cell_forward_grading", "says 'Graded (12 points:"),
