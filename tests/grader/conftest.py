@@ -18,6 +18,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SUBMISSIONS = ROOT / "tests" / "fixtures" / "submissions"
 CORRECT = ROOT / "examples" / "submissions" / "correct.py"
+sys.path.insert(0, str(SUBMISSIONS))
+from patches import join_to_example  # noqa: E402  (an attack joined to CORRECT; tests take it as kit.join_to_example)
 FAST_TIMEOUT = "2"  # seconds per call: keeps hostile loops short
 
 FULL_MARKS = {"rnn_cell_forward": 10.0, "rnn_forward": 10.0, "rnn_cell_backward": 10.0,
@@ -118,6 +120,6 @@ def kit(generated_submissions):
     the broken files, those of tests/fixtures/submissions/broken/ and the generated ones (BROKEN_PATCHES)."""
     names = ("ROOT", "SUBMISSIONS", "CORRECT", "FAST_TIMEOUT", "FULL_MARKS",
              "run_cli", "grade_json", "scores", "function", "feedback", "assert_only_hostile_loses",
-             "instantiate", "bwrap_available")
+             "instantiate", "bwrap_available", "join_to_example")
     return types.SimpleNamespace(HOSTILE=generated_submissions / "hostile", BROKEN=generated_submissions / "broken",
                                  **{n: globals()[n] for n in names})
