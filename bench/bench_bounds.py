@@ -23,7 +23,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-HOSTILE = ROOT / "tests" / "fixtures" / "submissions" / "hostile"
+sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "submissions"))
+from patches import materialised  # noqa: E402  (the hostile files, generated from their attacks)
 DEFAULT = ["huge-exception-name", "long-exception-text", "oracle-broadcast-shapes", "oracle-call-flood",
            "forged-deep-header", "forged-huge-frame", "forged-many-arrays", "huge-return", "print-flood"]
 
@@ -56,7 +57,7 @@ def main() -> None:
     parser.add_argument("fixtures", nargs="*", help="hostile fixture names (without .py)")
     parser.add_argument("--timeout", default="10", help="--timeout for the grader (default 10 s)")
     args = parser.parse_args()
-    files = [ROOT / "examples" / "submissions" / "correct.py"] + [HOSTILE / f"{n}.py" for n in args.fixtures or DEFAULT]
+    files = [ROOT / "examples" / "submissions" / "correct.py"] + [materialised() / "hostile" / f"{n}.py" for n in args.fixtures or DEFAULT]
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
     print(f"{'file':<30} {'exit':>4} {'peak MiB':>9} {'seconds':>8} {'score':>6} {'JSON bytes':>11}")
     for path in files:

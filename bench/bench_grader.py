@@ -24,9 +24,12 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted([ROOT / "examples/submissions/correct.py"]
-                 + list((ROOT / "tests/fixtures/submissions/correct").glob("*.py"))
-                 + list((ROOT / "tests/fixtures/submissions/mutants").glob("*.py")))
+sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "submissions"))
+from patches import materialised  # noqa: E402  (the mutants, generated from their patches)
+
+SOURCES = ([ROOT / "examples/submissions/correct.py"]
+           + sorted((ROOT / "tests/fixtures/submissions/correct").glob("*.py"))
+           + sorted((materialised() / "mutants").glob("*.py")))
 
 
 def as_notebook(source: str) -> nbformat.NotebookNode:

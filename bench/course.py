@@ -14,7 +14,7 @@ Layout (nbgrader's defaults, with the repository's nbgrader_config.py and
 
 Students `student000`, `student001`, ...: every third one is correct (each
 solution cell holds the source notebook's solution), the others cycle through
-the single-mistake fixtures `tests/fixtures/submissions/mutants/<function>__<mistake>.py`:
+the single-mistake mutants `<function>__<mistake>` (tests/fixtures/submissions/patches.py, MUTANT_PATCHES):
 the notebook is the correct one with that ONE function's solution cell replaced by the
 mutant's version of the function (its source cut out of the mutant file with `ast`).
 """
@@ -36,7 +36,7 @@ ASSIGNMENT = "rnn_lstm"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 SOURCE_DIR = ROOT / "solutions" / ASSIGNMENT
 COMMITTED_RELEASE = ROOT / "assignments" / ASSIGNMENT
-MUTANTS_DIR = ROOT / "tests" / "fixtures" / "submissions" / "mutants"
+FIXTURES = ROOT / "tests" / "fixtures" / "submissions"
 COURSE_ID = "rnn-course"
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
 CORRECT_EVERY = 3  # student i is correct when i % CORRECT_EVERY == 0
@@ -85,13 +85,22 @@ def graded_functions() -> tuple[str, ...]:
     return tuple(GRADED_FUNCTIONS)
 
 
+def mutants_dir() -> Path:
+    """The mutant files, generated from their patches (patches.materialised(): a temporary folder)."""
+    sys.path.insert(0, str(FIXTURES))
+    from patches import materialised
+
+    return materialised() / "mutants"
+
+
 def mutants() -> list[Mutant]:
     out = []
-    for path in sorted(MUTANTS_DIR.glob("*__*.py")):
+    folder = mutants_dir()
+    for path in sorted(folder.glob("*__*.py")):
         function, mistake = path.stem.split("__", 1)
         out.append(Mutant(function, mistake, path))
     if not out:
-        raise SystemExit(f"no mutant fixtures in {MUTANTS_DIR}")
+        raise SystemExit(f"no mutant fixtures in {folder}")
     return out
 
 

@@ -22,6 +22,18 @@ os.environ["RNN_GRADER_SECRET_FILE"] = str(_SECRET_FILE)
 
 
 @pytest.fixture(scope="session")
+def generated_submissions(tmp_path_factory) -> Path:
+    """The submissions generated from a correct one plus one change (tests/fixtures/submissions/patches.py),
+    written once per session: <folder>/mutants/<function>__<mistake>.py, <folder>/hostile/<name>.py."""
+    import sys
+
+    sys.path.insert(0, str(FIXTURES))
+    from patches import materialise
+
+    return materialise(tmp_path_factory.mktemp("generated-submissions"))
+
+
+@pytest.fixture(scope="session")
 def session_grader():
     """A Grader with the default sandbox and a short per-call timeout."""
     from grader.api import Grader, Options

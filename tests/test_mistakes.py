@@ -11,8 +11,8 @@ entries); a sequence mistake may be invisible on the T_x = 1 case (nothing to
 propagate, sum or reorder) but must show on every T_x > 1 case.
 
 Every entry is also a real submission: correct/loops.py with the one edit a
-student makes (a whole-file copy in fixtures/submissions/mutants/, or a patch
-in fixtures/submissions/patches.py), which must behave as the variant in its
+student makes (a patch in fixtures/submissions/patches.py: MUTANT_PATCHES or
+CATALOGUE_PATCHES), which must behave as the variant in its
 function and as the reference in the seven others, on every hidden case.
 """
 import copy
@@ -29,9 +29,7 @@ from grader import mistakes, problems, reference  # noqa: E402
 from grader.mistakes import CATALOGUE, Mistake, for_function  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "submissions"))
-from patches import CATALOGUE_PATCHES, mutant_source  # noqa: E402
-
-MUTANT_FILES = Path(__file__).resolve().parent / "fixtures" / "submissions" / "mutants"
+from patches import CATALOGUE_PATCHES, MUTANT_PATCHES, mutant_file_source, mutant_source  # noqa: E402
 
 IDS = [f"{m.function}:{m.name}" for m in CATALOGUE]
 
@@ -244,17 +242,17 @@ def test_sequence_variants_call_the_reference_cells(monkeypatch):
 # ------------------------------------------------------------- every entry as a real submission
 
 def mutant_text(mistake: Mistake) -> str:
-    """The mutant submission of this entry: its whole-file copy, else loops.py patched."""
-    path = MUTANT_FILES / f"{mistake.function}__{mistake.name}.py"
-    if path.exists():
-        return path.read_text()
+    """The mutant submission of this entry: its file (MUTANT_PATCHES), else loops.py patched."""
+    name = f"{mistake.function}__{mistake.name}"
+    if name in MUTANT_PATCHES:
+        return mutant_file_source(name)
     return mutant_source(CATALOGUE_PATCHES[f"{mistake.function}__{mistake.name}"])
 
 
 def test_every_entry_has_one_mutant():
     """Has every catalogue entry exactly one mutant (a file or a patch), and does every patch name an entry?"""
     names = {f"{m.function}__{m.name}" for m in CATALOGUE}
-    files = {p.stem for p in MUTANT_FILES.glob("*.py")}
+    files = set(MUTANT_PATCHES)
     assert set(CATALOGUE_PATCHES) <= names, sorted(set(CATALOGUE_PATCHES) - names)
     assert not files & set(CATALOGUE_PATCHES), sorted(files & set(CATALOGUE_PATCHES))
     assert names <= files | set(CATALOGUE_PATCHES), sorted(names - files - set(CATALOGUE_PATCHES))

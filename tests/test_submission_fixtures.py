@@ -1,7 +1,7 @@
 """Are the submission fixtures what their names say?
 
 tests/fixtures/submissions/correct/ holds complete correct submissions in
-several styles; mutants/<function>__<mistake>.py holds correct/loops.py with
+several styles; patches.MUTANT_PATCHES makes correct/loops.py with
 exactly one catalogue mistake (grader/mistakes.py) in that one function.
 Our own fixtures are trusted, so they are exec'd in-process here, with the
 course's `rnn_utils` supplied (sigmoid, softmax from the reference) as the
@@ -23,9 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from grader import problems, reference  # noqa: E402
 from grader.mistakes import CATALOGUE  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "submissions"))
+from patches import MUTANT_PATCHES, hostile_names, hostile_source, mutant_file_source  # noqa: E402
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "submissions"
 CORRECT = FIXTURES / "correct"
-MUTANTS = FIXTURES / "mutants"
 CORRECT_PY = sorted(CORRECT.glob("*.py"))
 NOTEBOOK = CORRECT / "original_course.ipynb"
 TEST_NAMES = [f"{name}_tests" for name in problems.GRADED_FUNCTIONS]
@@ -47,8 +49,12 @@ def course_modules(monkeypatch):
 
 
 def load_py(path: Path) -> dict:
-    namespace = {"__name__": f"fixture_{path.stem}"}
-    exec(compile(path.read_text(), str(path), "exec"), namespace)
+    return load_source(path.read_text(), path.stem, str(path))
+
+
+def load_source(source: str, name: str, filename: str | None = None) -> dict:
+    namespace = {"__name__": f"fixture_{name}"}
+    exec(compile(source, filename or f"<{name}>", "exec"), namespace)
     return namespace
 
 
@@ -195,26 +201,28 @@ def test_notebook_is_valid_nbformat_4():
 
 # ------------------------------------------------------------- mutants
 
-def mutant_path(mistake) -> Path:
-    return MUTANTS / f"{mistake.function}__{mistake.name}.py"
+def mutant_name(mistake) -> str:
+    return f"{mistake.function}__{mistake.name}"
 
 
-# Whole-file mutants exist for the first catalogue entries only; later entries are
-# patches of loops.py (fixtures/submissions/patches.py, checked in tests/test_mistakes.py).
-FILED = [m for m in CATALOGUE if mutant_path(m).exists()]
+# The mutants graded as files (patches.MUTANT_PATCHES, written at test time by mutant_file_source) are the
+# first catalogue entries; later entries are patches of loops.py (CATALOGUE_PATCHES, checked in
+# tests/test_mistakes.py).
+FILED = [m for m in CATALOGUE if mutant_name(m) in MUTANT_PATCHES]
 MUTANT_IDS = [f"{m.function}/{m.name}" for m in FILED]
 
 
 def test_every_mutant_file_is_a_catalogue_mistake():
-    """Does every mutant file name a catalogue mistake (and is there nothing else in mutants/)?"""
-    want = {mutant_path(m) for m in CATALOGUE}
-    have = set(MUTANTS.glob("**/*"))
+    """Does every mutant of MUTANT_PATCHES name a catalogue mistake, and is there no mutants/ folder of copies?"""
+    want = {mutant_name(m) for m in CATALOGUE}
+    have = set(MUTANT_PATCHES)
     assert have <= want, sorted(have - want)
     assert len(FILED) >= 25
+    assert not (FIXTURES / "mutants").exists(), "mutants are patches (patches.MUTANT_PATCHES), not copies"
 
 
-def _functions(path: Path) -> dict:
-    tree = ast.parse(path.read_text())
+def _functions(source: str) -> dict:
+    tree = ast.parse(source)
     return {n.name: ast.dump(n) for n in tree.body if isinstance(n, ast.FunctionDef)}, \
         [ast.dump(n) for n in tree.body if not isinstance(n, ast.FunctionDef)]
 
@@ -222,8 +230,8 @@ def _functions(path: Path) -> dict:
 @pytest.mark.parametrize("mistake", FILED, ids=MUTANT_IDS)
 def test_mutant_source_differs_from_loops_only_in_its_function(mistake):
     """Is the mutant's code (comments aside) correct/loops.py with only the mistaken function changed?"""
-    base_funcs, base_rest = _functions(CORRECT / "loops.py")
-    funcs, rest = _functions(mutant_path(mistake))
+    base_funcs, base_rest = _functions((CORRECT / "loops.py").read_text())
+    funcs, rest = _functions(mutant_file_source(mutant_name(mistake)))
     assert rest == base_rest and set(funcs) == set(base_funcs)
     changed = [name for name in funcs if funcs[name] != base_funcs[name]]
     assert changed == [mistake.function]
@@ -232,7 +240,7 @@ def test_mutant_source_differs_from_loops_only_in_its_function(mistake):
 @pytest.mark.parametrize("mistake", FILED, ids=MUTANT_IDS)
 def test_mutant_behaves_as_its_catalogue_variant(mistake):
     """On every hidden case, does the mutant match its variant in its function and the reference in the seven others?"""
-    namespace = load_py(mutant_path(mistake))
+    namespace = load_source(mutant_file_source(mutant_name(mistake)), mutant_name(mistake))
     for problem in problems.PROBLEMS:
         for case in HIDDEN[problem.name]:
             got = run(namespace, problem, case, black_box=True)
@@ -243,3 +251,38 @@ def test_mutant_behaves_as_its_catalogue_variant(mistake):
                 want = case.expected
             for key in problem.outputs:
                 assert mismatch(got[key], want[key]) is None, (problem.name, case.shape, key)
+
+
+# ------------------------------------------------------------- hostile attacks (only the change)
+
+@pytest.mark.parametrize("name", hostile_names())
+def test_hostile_attack_is_only_the_change_and_joins(name):
+    """Is hostile/<name>.py only an attack (no copy of the example), and does joining it to the correct
+    example give a file whose named functions are the attack's, the example's kept as _correct_<name>?"""
+    attack = (FIXTURES / "hostile" / f"{name}.py").read_text()
+    example = (FIXTURES.parents[2] / "examples" / "submissions" / "correct.py").read_text()
+    functions = re.match(r"# HOSTILE \(([^)]*)\)", attack).group(1).split(", ")
+    example_defs = {n.name: ast.dump(n) for n in ast.parse(example).body if isinstance(n, ast.FunctionDef)}
+    attack_defs = {n.name: ast.dump(n) for n in ast.parse(attack).body if isinstance(n, ast.FunctionDef)}
+    assert not set(example_defs) - set(functions) & set(attack_defs), "the attack copies a correct function"
+    joined = hostile_source(name)
+    assert joined.startswith(attack.split("\n")[0] + "\n")
+    defs = [n for n in ast.parse(joined).body if isinstance(n, ast.FunctionDef)]
+    for function in functions:
+        mine = [ast.dump(n) for n in defs if n.name == function]
+        assert mine == [attack_defs[function]] and mine[0] != example_defs[function], function
+        assert [n for n in defs if n.name == f"_correct_{function}"], function
+    assert {n.name for n in defs} >= set(example_defs)
+
+
+def test_hostile_join_refuses_a_bad_header(tmp_path, monkeypatch):
+    """Does a hostile attack without its header, or naming a function it does not define, fail loudly?"""
+    import patches
+
+    monkeypatch.setattr(patches, "HOSTILE", tmp_path)
+    (tmp_path / "no-header.py").write_text("def rnn_forward(x, a0, parameters):\n    return None\n")
+    (tmp_path / "undefined.py").write_text("# HOSTILE (rnn_forward): says so\n\nx = 1\n")
+    with pytest.raises(ValueError, match="must start with"):
+        patches.hostile_source("no-header")
+    with pytest.raises(ValueError, match="does not define it"):
+        patches.hostile_source("undefined")

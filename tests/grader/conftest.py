@@ -17,9 +17,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBMISSIONS = ROOT / "tests" / "fixtures" / "submissions"
-HOSTILE = SUBMISSIONS / "hostile"
-BROKEN = SUBMISSIONS / "broken"
 CORRECT = ROOT / "examples" / "submissions" / "correct.py"
+sys.path.insert(0, str(SUBMISSIONS))
+from patches import join_to_example  # noqa: E402  (an attack joined to CORRECT; tests take it as kit.join_to_example)
 FAST_TIMEOUT = "2"  # seconds per call: keeps hostile loops short
 
 FULL_MARKS = {"rnn_cell_forward": 10.0, "rnn_forward": 10.0, "rnn_cell_backward": 10.0,
@@ -112,9 +112,14 @@ def fast_grader():
 
 
 @pytest.fixture(scope="session")
-def kit():
-    """The helpers and paths above, as attributes: kit.grade_json(...), kit.HOSTILE, ..."""
-    names = ("ROOT", "SUBMISSIONS", "HOSTILE", "BROKEN", "CORRECT", "FAST_TIMEOUT", "FULL_MARKS",
+def kit(generated_submissions):
+    """The helpers and paths above, as attributes: kit.grade_json(...), kit.HOSTILE, ...
+
+    kit.HOSTILE is the folder of the hostile submissions, each generated from its attack in
+    tests/fixtures/submissions/hostile/ joined to the correct example (patches.hostile_source); kit.BROKEN
+    the broken files, those of tests/fixtures/submissions/broken/ and the generated ones (BROKEN_PATCHES)."""
+    names = ("ROOT", "SUBMISSIONS", "CORRECT", "FAST_TIMEOUT", "FULL_MARKS",
              "run_cli", "grade_json", "scores", "function", "feedback", "assert_only_hostile_loses",
-             "instantiate", "bwrap_available")
-    return types.SimpleNamespace(**{n: globals()[n] for n in names})
+             "instantiate", "bwrap_available", "join_to_example")
+    return types.SimpleNamespace(HOSTILE=generated_submissions / "hostile", BROKEN=generated_submissions / "broken",
+                                 **{n: globals()[n] for n in names})

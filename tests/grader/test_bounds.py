@@ -1,7 +1,8 @@
 """Bounds on what a worker can make the trusted grader do, answer or print.
 
-Three classes of attack, each written as a student would (hostile fixtures in
-tests/fixtures/submissions/hostile/, graded through the real sandbox), plus
+Three classes of attack, each written as a student would (hostile attacks in
+tests/fixtures/submissions/hostile/, joined to the correct example and graded
+through the real sandbox), plus
 unit tests of the pieces that hold the line:
 
 - the black box answers only about the current case (shapes, parameters,
@@ -36,7 +37,6 @@ from grader.sandbox import WorkerFailure
 from helpers import correct_source, replace_function
 
 ROOT = Path(__file__).resolve().parents[2]
-HOSTILE = ROOT / "tests" / "fixtures" / "submissions" / "hostile"
 
 
 # ------------------------------------------------------------------ the black box, unit by unit
@@ -189,7 +189,7 @@ def rnn_forward(x, a0, parameters):
 def test_black_box_attacks_fail_their_function(kit, fixture, function, words):
     """Does each attack on the black box (a lookup on chosen parameters, another case's question,
     an 8000 x 8000 request, a flood of calls) fail only its function, with a message?"""
-    [result] = kit.grade_json(HOSTILE / fixture)
+    [result] = kit.grade_json(kit.HOSTILE / fixture)
     kit.assert_only_hostile_loses(result, function)
     assert words in kit.feedback(result, function)
 
@@ -206,7 +206,7 @@ def test_black_box_attacks_fail_their_function(kit, fixture, function, words):
 def test_oversized_or_malformed_frames_fail_their_function(kit, fixture, function, words):
     """Does a frame too large, too deep or with too many arrays (sent by the worker, or forged on
     the reply pipe by student code) fail only its function with a message, exit 0?"""
-    [result] = kit.grade_json(HOSTILE / fixture)
+    [result] = kit.grade_json(kit.HOSTILE / fixture)
     kit.assert_only_hostile_loses(result, function)
     assert words in kit.feedback(result, function), kit.feedback(result, function)
 
@@ -229,14 +229,14 @@ class Forge:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("fixture", ["oracle-broadcast-shapes", "huge-exception-name", "forged-many-arrays"])
-def test_grading_process_memory_stays_bounded_under_attack(fixture):
+def test_grading_process_memory_stays_bounded_under_attack(kit, fixture):
     """Does the grading process's peak memory (VmHWM) under an attack stay within 64 MiB of grading
     the correct example? (Before the bounds: +1950 MiB, +118 MiB and +161 MiB.)"""
     sys.path.insert(0, str(ROOT / "bench"))
     from bench_bounds import measure
 
     baseline = measure(ROOT / "examples" / "submissions" / "correct.py", "10")
-    attacked = measure(HOSTILE / f"{fixture}.py", "10")
+    attacked = measure(kit.HOSTILE / f"{fixture}.py", "10")
     assert attacked["exit"] == 0
     assert attacked["peak_mib"] - baseline["peak_mib"] < 64, (baseline, attacked)
 
@@ -330,7 +330,7 @@ def test_a_submissions_text_has_a_fixed_total():
 def test_long_worker_text_is_capped_in_every_output(kit):
     """With the worker patched to cut nothing, are 60,000-character type, message and source line
     capped in the results (the JSON stays small)?"""
-    [result] = kit.grade_json(HOSTILE / "long-exception-text.py")
+    [result] = kit.grade_json(kit.HOSTILE / "long-exception-text.py")
     kit.assert_only_hostile_loses(result, "rnn_cell_backward")
     assert len(json.dumps(result)) < 40_000
     assert "raised TTTT" in kit.feedback(result, "rnn_cell_backward")
@@ -366,7 +366,7 @@ def test_terminal_safe_escapes_every_control_character():
 def test_terminal_table_cannot_be_forged(kit):
     """Does the terminal table of a submission raising an exception named with ANSI escapes and
     newlines keep one line per function, no escape character, and show the function failed?"""
-    proc = kit.run_cli("grade", HOSTILE / "terminal-escapes.py", "--timeout", kit.FAST_TIMEOUT)
+    proc = kit.run_cli("grade", kit.HOSTILE / "terminal-escapes.py", "--timeout", kit.FAST_TIMEOUT)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "\x1b" not in proc.stdout and "\r" not in proc.stdout and "\u202e" not in proc.stdout
     lines = proc.stdout.strip().split("\n")
@@ -378,7 +378,7 @@ def test_terminal_table_cannot_be_forged(kit):
 def test_worker_text_is_one_line_in_plain_text_feedback(kit):
     """Is the same exception shown with its controls escaped in the JSON/Gradescope feedback too
     (escaped where it enters the results), so it cannot forge a feedback line there either?"""
-    [result] = kit.grade_json(HOSTILE / "terminal-escapes.py")
+    [result] = kit.grade_json(kit.HOSTILE / "terminal-escapes.py")
     kit.assert_only_hostile_loses(result, "rnn_cell_forward")
     feedback = kit.function(result, "rnn_cell_forward")["feedback"]
     assert feedback.count("\n") == 0 and "\x1b" not in feedback and "\u202e" not in feedback

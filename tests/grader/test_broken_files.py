@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BROKEN = ROOT / "tests" / "fixtures" / "submissions" / "broken"
 
 # fixture -> words the file-level messages must contain (case-insensitive), and
 # whether nothing at all is graded (every function 0) or the file grades fully.
@@ -39,7 +36,7 @@ def messages(result: dict) -> str:
 def test_broken_file_gets_a_result_and_a_message(kit, fixture):
     """Does each broken file get one result, exit 0, the right scores and a message saying what was wrong?"""
     expect, words = CASES[fixture]
-    [result] = kit.grade_json(BROKEN / fixture)
+    [result] = kit.grade_json(kit.BROKEN / fixture)
     assert result["submission"] == fixture
     got = kit.scores(result)
     assert set(got) == set(kit.FULL_MARKS)
@@ -57,7 +54,7 @@ def test_broken_file_gets_a_result_and_a_message(kit, fixture):
 
 def test_syntax_error_in_one_cell_spares_the_other_cells(kit):
     """Does a syntax error in one cell cost only that cell's function, with a message naming the cell and line?"""
-    [result] = kit.grade_json(BROKEN / "syntax-error-in-one-cell.ipynb")
+    [result] = kit.grade_json(kit.BROKEN / "syntax-error-in-one-cell.ipynb")
     got = kit.scores(result)
     assert got["lstm_backward"] == 0.0
     assert {k: v for k, v in got.items() if k != "lstm_backward"} == {
@@ -81,7 +78,7 @@ def test_unreadable_file_gets_a_result(kit, tmp_path):
 
 def test_text_output_for_a_broken_file(kit):
     """Does the text table say what was wrong with an invalid notebook, with exit status 0?"""
-    proc = kit.run_cli("grade", BROKEN / "invalid-json.ipynb", "--timeout", kit.FAST_TIMEOUT)
+    proc = kit.run_cli("grade", kit.BROKEN / "invalid-json.ipynb", "--timeout", kit.FAST_TIMEOUT)
     assert proc.returncode == 0, proc.stderr
     assert "invalid-json.ipynb: 0 / 100" in proc.stdout
     assert "not valid JSON" in proc.stdout
@@ -91,7 +88,7 @@ def test_text_output_for_a_broken_file(kit):
 def test_batch_of_correct_and_broken_files(kit, tmp_path):
     """In a folder of one correct and every broken file, does the correct one get 100 and every file exactly one result?"""
     folder = tmp_path / "submitted"
-    shutil.copytree(BROKEN, folder)
+    shutil.copytree(kit.BROKEN, folder)
     shutil.copy(kit.CORRECT, folder / "aaa-correct.py")
     out = tmp_path / "out"
     proc = kit.run_cli("grade", folder, "--format", "json", "--timeout", kit.FAST_TIMEOUT, "--jobs", "2",

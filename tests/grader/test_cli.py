@@ -142,7 +142,6 @@ def test_importing_the_grader_defaults_blas_to_one_thread_but_keeps_a_user_setti
 
 # ---------------------------------------------------------------- Ctrl-C
 
-HOSTILE_LOOP = ROOT / "tests" / "fixtures" / "submissions" / "hostile" / "infinite-loop.py"
 
 
 def live_processes_mentioning(text: str) -> list[str]:
@@ -168,7 +167,7 @@ def grades_rows(out: Path) -> dict[str, dict]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_ctrl_c_stops_the_batch_kills_every_worker_and_a_rerun_resumes(tmp_path, jobs):
+def test_ctrl_c_stops_the_batch_kills_every_worker_and_a_rerun_resumes(kit, tmp_path, jobs):
     """With a submission looping in the batch, does SIGINT end the command promptly with status 130,
     leave no grading process, worker or sandbox running, leave grades.csv listing exactly the results
     written, and does the same command run again grade only the rest?"""
@@ -181,7 +180,7 @@ def test_ctrl_c_stops_the_batch_kills_every_worker_and_a_rerun_resumes(tmp_path,
     names = [f"s{i}.py" for i in (0, 1, 3, 4, 5, 6, 7)] + ["s2-loop.py"]
     for name in names[:-1]:
         (batch / name).write_text(source + f"\n# {name}\n")
-    (batch / "s2-loop.py").write_text(HOSTILE_LOOP.read_text())
+    (batch / "s2-loop.py").write_text((kit.HOSTILE / "infinite-loop.py").read_text())
     out = tmp_path / "out"
     # the workers' private folders are made under TMPDIR: every process of this run mentions tmp_path
     env = dict(os.environ, TMPDIR=str(tmp_path), NO_COLOR="1")
@@ -402,7 +401,7 @@ def test_canvas_export_cells_cannot_become_spreadsheet_formulas():
 
 
 @pytest.mark.slow
-def test_a_batch_started_with_sigint_ignored_keeps_ignoring_it(tmp_path):
+def test_a_batch_started_with_sigint_ignored_keeps_ignoring_it(kit, tmp_path):
     """Started with SIGINT ignored (as `nohup` or a background `&` job does), does a batch carry on
     through a SIGINT and grade everything?"""
     import signal
@@ -412,7 +411,7 @@ def test_a_batch_started_with_sigint_ignored_keeps_ignoring_it(tmp_path):
     batch.mkdir()
     for i in range(3):
         (batch / f"s{i}.py").write_text((EXAMPLES / "correct.py").read_text() + f"\n# {i}\n")
-    (batch / "s3.py").write_text(HOSTILE_LOOP.read_text())  # holds its job for the 3 s timeout
+    (batch / "s3.py").write_text((kit.HOSTILE / "infinite-loop.py").read_text())  # holds its job for the 3 s timeout
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "grader", "grade", str(batch), "--out", str(out), "--jobs", "2",
                              "--timeout", "3"],

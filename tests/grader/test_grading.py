@@ -12,9 +12,9 @@ from helpers import correct_source, replace_function, with_change
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "submissions"
 sys.path.insert(0, str(FIXTURES))
-from patches import CATALOGUE_PATCHES, mutant_source  # noqa: E402
+from patches import CATALOGUE_PATCHES, MUTANT_PATCHES, mutant_source  # noqa: E402
 CORRECT_FILES = sorted((FIXTURES / "correct").glob("*.*"))
-MUTANT_FILES = sorted((FIXTURES / "mutants").glob("*.*"))
+MUTANT_FILES = [Path(f"{name}.py") for name in sorted(MUTANT_PATCHES)]  # names; generated_submissions writes them
 
 
 def mistake_for(path: Path):
@@ -44,10 +44,10 @@ def test_correct_submission_gets_full_marks(session_grader, path):
 
 
 @pytest.mark.parametrize("path", MUTANT_FILES, ids=lambda p: p.stem)
-def test_mutant_loses_points_in_its_function_only_and_is_diagnosed(session_grader, path):
+def test_mutant_loses_points_in_its_function_only_and_is_diagnosed(session_grader, generated_submissions, path):
     """Does a single known mistake cost points in its own function only, with its hint?"""
     mistake = mistake_for(path)
-    result = session_grader.grade_file(path)
+    result = session_grader.grade_file(generated_submissions / "mutants" / path.name)
     scores = {f.name: (f.score, f.max_score) for f in result.functions}
     for name, (score, max_score) in scores.items():
         if name == mistake.function:

@@ -32,13 +32,9 @@ def join_attack(kit, attack: str, folder: Path, name: str) -> Path:
     """The correct example with the attack's functions in place of its own (kept as _correct_<name>)."""
     text = (ATTACKS / attack).read_text(encoding="utf-8")
     functions = re.match(r"# ATTACK \(([^)]*)\)", text).group(1).split(", ")
-    source = kit.CORRECT.read_text(encoding="utf-8")
-    for function in functions:
-        assert f"\ndef {function}(" in source
-        source = source.replace(f"\ndef {function}(", f"\ndef _correct_{function}(")
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(source + "\n\n" + text, encoding="utf-8")
+    path.write_text(kit.join_to_example(functions, text), encoding="utf-8")
     return path
 
 

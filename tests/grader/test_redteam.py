@@ -22,13 +22,9 @@ def _bwrap(require_bwrap):
 def with_attack(kit, folder: Path, functions: str, body: str) -> Path:
     """The correct example, its `functions` (names, comma-separated) replaced by the attack
     `body` (defs of those names); the originals stay reachable as _correct_<name>."""
-    source = kit.CORRECT.read_text(encoding="utf-8")
-    for function in functions.split(","):
-        assert f"\ndef {function}(" in source
-        source = source.replace(f"\ndef {function}(", f"\ndef _correct_{function}(")
     path = folder / "attack.py"
     folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(source + "\n\n" + body, encoding="utf-8")
+    path.write_text(kit.join_to_example(functions.split(","), body), encoding="utf-8")
     return path
 
 

@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-HOSTILE = ROOT / "tests" / "fixtures" / "submissions" / "hostile"
 
 pytestmark = pytest.mark.sandbox
 
@@ -69,7 +68,7 @@ def test_sandbox_none_still_grades_and_warns(kit):
 
 def test_search_for_a_reference_finds_nothing(kit):
     """Does a submission searching sys.path, sys.modules, the working folder and its parents for another lstm_cell_forward find none and earn nothing?"""
-    [result] = kit.grade_json(HOSTILE / "steal-reference.py", timeout="8")
+    [result] = kit.grade_json(kit.HOSTILE / "steal-reference.py", timeout="8")
     kit.assert_only_hostile_loses(result, "lstm_cell_forward")
     text = kit.feedback(result, "lstm_cell_forward")
     assert "nothing to steal" in text, text
@@ -82,7 +81,7 @@ def test_reading_another_submission_of_the_batch_fails(kit, tmp_path):
     victim = folder / "bob" / "lstm.py"
     victim.parent.mkdir(parents=True)
     victim.write_text(kit.CORRECT.read_text() + f"\n# {secret}\n")
-    kit.instantiate(HOSTILE / "read-other-submission.py", folder / "alice", "lstm.py", OTHER=str(victim))
+    kit.instantiate(kit.HOSTILE / "read-other-submission.py", folder / "alice", "lstm.py", OTHER=str(victim))
     for jobs in ("1", "2"):
         results = kit.grade_json(folder, extra=("--jobs", jobs))
         alice, bob = results
@@ -125,7 +124,7 @@ def test_tcp_connection_to_localhost_is_refused(kit, tmp_path):
         while not connections and time.monotonic() < deadline:
             time.sleep(0.01)
         assert len(connections) == 1
-        path = kit.instantiate(HOSTILE / "network.py", tmp_path, PORT=port)
+        path = kit.instantiate(kit.HOSTILE / "network.py", tmp_path, PORT=port)
         [result] = kit.grade_json(path)
         time.sleep(0.3)
     finally:
@@ -147,7 +146,7 @@ def test_killing_everything_does_not_stop_the_batch(kit, tmp_path):
     folder = tmp_path / "submitted"
     folder.mkdir()
     for i in range(3):
-        shutil.copy(HOSTILE / "kill-parent.py", folder / f"killer-{i}.py")
+        shutil.copy(kit.HOSTILE / "kill-parent.py", folder / f"killer-{i}.py")
         shutil.copy(kit.CORRECT, folder / f"zz-correct-{i}.py")
     for jobs in ("1", "2"):
         results = kit.grade_json(folder, extra=("--jobs", jobs))
@@ -171,11 +170,11 @@ def test_forked_process_cannot_tamper_with_other_submissions(kit, tmp_path, jobs
     for folder in (clean, tampered):
         folder.mkdir()
         shutil.copy(kit.CORRECT, folder / "b-victim.py")
-        shutil.copy(HOSTILE / "os-exit.py", folder / "c-other.py")
+        shutil.copy(kit.HOSTILE / "os-exit.py", folder / "c-other.py")
     target = tampered / "b-victim.py"
-    kit.instantiate(HOSTILE / "fork-and-tamper.py", tampered, "a-forker.py", TARGET=str(target),
+    kit.instantiate(kit.HOSTILE / "fork-and-tamper.py", tampered, "a-forker.py", TARGET=str(target),
                     SHARED=str(shared))
-    kit.instantiate(HOSTILE / "fork-and-tamper.py", clean, "a-forker.py", TARGET="/nonexistent/x.py",
+    kit.instantiate(kit.HOSTILE / "fork-and-tamper.py", clean, "a-forker.py", TARGET="/nonexistent/x.py",
                     SHARED="/nonexistent/y")
     before = target.read_bytes()
     try:
@@ -292,8 +291,8 @@ def test_same_submission_twice_gives_the_same_json(kit, tmp_path):
     """Graded twice, does the same submission give the same JSON apart from timing?"""
     buggy = ROOT / "examples" / "submissions" / "buggy.ipynb"
     # a generous timeout: a call cut short by a loaded machine is not what this asks about
-    first = kit.grade_json(buggy, HOSTILE / "patched-numpy.py", timeout="20")
-    second = kit.grade_json(buggy, HOSTILE / "patched-numpy.py", timeout="20")
+    first = kit.grade_json(buggy, kit.HOSTILE / "patched-numpy.py", timeout="20")
+    second = kit.grade_json(buggy, kit.HOSTILE / "patched-numpy.py", timeout="20")
     for a, b in zip(first, second):
         a, b = without_timing(a), without_timing(b)
         assert a["score"] == b["score"], (a["submission"], a["score"], b["score"])

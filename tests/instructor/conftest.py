@@ -31,14 +31,14 @@ def cli():
 
 
 @pytest.fixture(scope="session")
-def graded_class(tmp_path_factory):
+def graded_class(tmp_path_factory, generated_submissions):
     """`grade --out DIR --html` over a small class: correct, buggy, several mutants, an
     infinite loop (times out), an invalid notebook (fails to load). Returns DIR."""
     batch = tmp_path_factory.mktemp("class") / "submitted"
     picks = {"alice/correct.py": EXAMPLES / "correct.py", "bob/buggy.ipynb": EXAMPLES / "buggy.ipynb",
-             "carol/loop.py": FIXTURES / "hostile" / "infinite-loop.py",
+             "carol/loop.py": generated_submissions / "hostile" / "infinite-loop.py",
              "dave/invalid.ipynb": FIXTURES / "broken" / "invalid-json.ipynb"}
-    for i, mutant in enumerate(sorted((FIXTURES / "mutants").glob("*.py"))[:6]):
+    for i, mutant in enumerate(sorted((generated_submissions / "mutants").glob("*.py"))[:6]):
         picks[f"m{i}/{mutant.name}"] = mutant
     for name, src in picks.items():
         (batch / name).parent.mkdir(parents=True, exist_ok=True)

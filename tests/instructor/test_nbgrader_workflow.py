@@ -119,10 +119,8 @@ def isolated_score(course: Path, student: str) -> float:
         grader.close()
 
 
-@pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    """The course after the guide's main block: (folder, environment, nbhelpers)."""
-    course = tmp_path_factory.mktemp("clone") / "rnn-course"
+def copy_repository(course: Path) -> Path:
+    """The repository's files a clone has (COPIED), in a new folder `course`."""
     course.mkdir()
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
     for name in COPIED:
@@ -131,6 +129,13 @@ def course(tmp_path_factory):
             shutil.copytree(src, course / name, ignore=ignore)
         else:
             shutil.copy(src, course / name)
+    return course
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """The course after the guide's main block: (folder, environment, nbhelpers)."""
+    course = copy_repository(tmp_path_factory.mktemp("clone") / "rnn-course")
     env, nbh = environment(course), _nbhelpers()
     run_block("course", course, env, nbh)
     return course, env, nbh

@@ -91,16 +91,6 @@ def test_public_cases_check_tolerates_last_bit_but_not_a_real_change():
         assert_same_arrays(stored, {k: v for k, v in stored.items() if k != key})
 
 
-def test_solution_notebook_is_built_by_its_script(tmp_path, monkeypatch):
-    """Is the committed solution notebook what scripts/build_solution_notebook.py writes?"""
-    build = load_script("build_solution_notebook")
-    out = tmp_path / "rnn_lstm.ipynb"
-    monkeypatch.setattr(build, "OUT", out)
-    build.main()
-    assert nbformat.read(str(out), as_version=4) == nbformat.read(str(build.ROOT / "solutions" / ASSIGNMENT /
-                                                                       "rnn_lstm.ipynb"), as_version=4)
-
-
 def test_diagrams_are_drawn_by_their_script(tmp_path, monkeypatch):
     """Does scripts/make_diagrams.py draw every picture the notebook shows (the committed ones by name)?"""
     from nbhelpers import SOURCE_DIR
