@@ -5,11 +5,16 @@ sandbox when one is available, as a "zygote": it imports numpy once and forks
 a fresh child for each graded function. The zygote itself never runs student
 code. It talks to the grader on a control socket that only it holds:
 
-    grader -> zygote  {"op": "prepare", "helpers": src, "statements": [...]}:
+    grader -> zygote  {"op": "prepare", "helpers": src, "statements": [...], "audit": {...} | null}:
                       the submission the next children load, compiled here
                       once (compiling runs none of its code)
-                      {"op": "fork"} + two pipe ends (SCM_RIGHTS): the new
-                      child's request (read) and reply (write) channels
+                      {"op": "call", ...} + arrays: a function's call request
+                      (as below), decoded here once per sandbox (the grader's
+                      own data; each child gets a copy-on-write copy of it)
+                      {"op": "fork", "call": name} + two pipe ends (SCM_RIGHTS):
+                      a new child, which loads the prepared submission and runs
+                      that call; the pipes are its request (read) and reply
+                      (write) channels
                       {"op": "kill"}: end the current child
     zygote -> grader  {"op": "ready", "child_status": int | None, "reason":
                       "start" | "exited" | "killed" | "idle"}
@@ -29,7 +34,9 @@ loaded here. A child's requests and replies are frames of plain data (see
 wire.py); the student's prints go to stdout/stderr, which the grader captures
 separately and caps.
 
-Child requests:
+A child forked with a call loads the submission and runs the call as if it
+had read these two requests (it reads none: only oracle answers arrive on its
+request pipe); the requests can also be sent on the pipe:
     {"op": "load", "audit": {...} | null}: run the prepared submission's statements
         -> {"errors": [{"label", "line", "type", "message", "where"}]}
     {"op": "call", "function": name, "cases": [args tree, ...], "black_box": name | null, "stop_on": [...]}
@@ -179,8 +186,11 @@ def install_helpers(code):
 
 
 # The current submission, compiled once by the zygote (compiling runs none of
-# its code) and executed by each child: helpers code, [(label, line, code or SyntaxError)].
-prepared = (None, [])
+# its code) and executed by each child: helpers code, [(label, line, code or SyntaxError)],
+# the audit hook's settings.
+prepared = (None, [], None)
+# The call requests, decoded once by the zygote (see prepare_call), by function name.
+CALLS = {}
 
 
 def prepare(header):
@@ -199,7 +209,7 @@ def prepare(header):
         except BaseException as exc:  # noqa: BLE001 - SyntaxError, or a compiler limit
             code = exc
         statements.append((stmt["label"], stmt["line"], code))
-    prepared = (helpers, statements)
+    prepared = (helpers, statements, header.get("audit"))
 
 
 def install_audit_hook(allowed_roots, forbidden_roots):
@@ -226,7 +236,7 @@ def install_audit_hook(allowed_roots, forbidden_roots):
 
 def load(header):
     """Run the prepared submission's statements, each on its own (a failing one is reported and skipped)."""
-    helpers, statements = prepared
+    helpers, statements, _ = prepared
     install_helpers(helpers)
     audit = header.get("audit")
     if audit:
@@ -285,24 +295,37 @@ def call_one(function, args, black_box):
     return dict(status, value=tree), out
 
 
-def call(header, arrays):
-    """Call one function on each case in turn; one reply per case.
+def prepare_call(header, arrays):
+    """A call request decoded, ready to run: (function name, each case's arguments, their
+    wire.Given, black-box name, statuses to stop on). In the zygote this runs once per
+    sandbox and function, on the grader's own request (trusted code, trusted data): each
+    child works on its own copy-on-write copy, so what a child's code writes to its
+    arguments dies with it, and the next child starts from the zygote's untouched values."""
+    working = [a.copy() for a in arrays]  # writable: the student's code may write to its inputs
+    values = [wire.decode(case, working) for case in header["cases"]]
+    return (header["function"], values, wire.Given(working, values, pristine=arrays),
+            header.get("black_box"), set(header.get("stop_on", ())))
 
-    Stops after a case whose status is in header["stop_on"] (the grader stops
+
+def call(header, arrays):
+    """Call one function on each case in turn; one reply per case (see run_call)."""
+    run_call(prepare_call(header, arrays))
+
+
+def run_call(job):
+    """Call the job's function on each case in turn; one reply per case.
+
+    Stops after a case whose status is in the job's stop_on (the grader stops
     reading there too)."""
-    name = header["function"]
+    name, values, call_given, black_box, stop_on = job
     function = namespace.get(name)
-    cases = header["cases"]
-    stop_on = set(header.get("stop_on", ()))
     global given
-    working = [a.copy() for a in arrays]  # the student's code may write to its inputs
-    values = [wire.decode(case, working) for case in cases]
-    given = wire.Given(working, values, pristine=arrays)
+    given = call_given
     for index, args in enumerate(values):
         if not callable(function):
             reply, out = {"status": "missing", "type": "", "message": "", "where": ""}, []
         else:
-            reply, out = call_one(function, args, header.get("black_box"))
+            reply, out = call_one(function, args, black_box)
         reply["case"] = index
         wire.send(REPLY_FD, reply, out)
         if reply["status"] in stop_on:
@@ -345,8 +368,13 @@ def apply_limits():
                 raise  # on Linux every limit must hold; elsewhere (macOS: RLIMIT_AS) some cannot be set
 
 
-def serve():
-    """One graded function, in a child of the zygote: load, call, ... until the zygote kills it."""
+def serve(job=None):
+    """One graded function, in a child of the zygote: load, call (the prepared `job`, or
+    requests read from the pipe), ... until the zygote kills it."""
+    if job is not None:
+        reply, out = load({"audit": prepared[2]})
+        wire.send(REPLY_FD, reply, out)
+        run_call(job)
     while True:
         try:
             header, arrays = reader.read()
@@ -385,6 +413,7 @@ class Control:
         self.socket = socket.socket(fileno=fd)
         self.buffer = b""
         self.fds = []
+        self.arrays = []  # the arrays of the last "call" frame read
 
     def read(self):
         """The next frame's header, and for "fork" the two descriptors sent with it
@@ -395,7 +424,7 @@ class Control:
             size = wire.frame_size(self.buffer)
             if size is not None and len(self.buffer) >= size:
                 frame, self.buffer = self.buffer[:size], self.buffer[size:]
-                header = wire.unpack(frame)[0]
+                header, self.arrays = wire.unpack(frame)
                 if header.get("op") != "fork":
                     return header, []
                 while len(self.fds) < 2:
@@ -416,8 +445,8 @@ class Control:
         self.socket.sendall(wire.pack({"op": "ready", "child_status": status, "reason": reason}))
 
 
-def start_child(control, request_fd, reply_fd):
-    """In a new child: only its own two channels and stdio stay open, then serve."""
+def start_child(control, request_fd, reply_fd, job=None):
+    """In a new child: only its own two channels and stdio stay open, then serve (the job)."""
     global reader, REPLY_FD
     code = 0
     try:
@@ -432,7 +461,7 @@ def start_child(control, request_fd, reply_fd):
         signal.signal(signal.SIGINT, signal.default_int_handler)  # as in any Python program
         reader, REPLY_FD = Reader(request_fd), reply_fd
         sys.argv[1:] = [str(request_fd), str(reply_fd)]  # a child's own channels, where a worker had them
-        serve()
+        serve(job)
     except BaseException:  # noqa: BLE001 - the protocol broke: end this child
         code = 70
     os._exit(code)
@@ -798,6 +827,11 @@ def main():
             prepare(header)
             gc.freeze()  # its code objects too: the children do not copy their pages for a collection
             continue
+        if op == "call":  # a function's call request, for the children forked with it
+            CALLS[header["function"]] = prepare_call(header, control.arrays)
+            control.arrays = []
+            gc.freeze()
+            continue
         if op == "kill":  # no child running: nothing to end
             for fd in fds:
                 os.close(fd)
@@ -805,9 +839,12 @@ def main():
             continue
         if op != "fork" or len(fds) != 2:
             return
+        job = CALLS.get(header["call"]) if "call" in header else None
+        if "call" in header and job is None:
+            return  # a call the grader never sent: the protocol broke
         pid = os.fork()
         if pid == 0:
-            start_child(control, *fds)
+            start_child(control, *fds, job)
         for fd in fds:
             os.close(fd)
         reason, status = wait_child(control, pid)
