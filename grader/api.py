@@ -208,6 +208,7 @@ class Grader:
             self._load = {"audit": self.launcher.audit(self.forbidden)}
         try:
             session.begin(sub, lambda: {"op": "prepare", "helpers": HELPERS_SOURCE, "audit": self._load["audit"],
+                                        "absent": sorted(COURSE_MODULES),
                                         "statements": [s.to_wire() for s in sub.statements]},
                           call=(problem.name, lambda: self._call_frame(problem)))
         except (WorkerFailure, OSError) as exc:
