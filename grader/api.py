@@ -92,7 +92,7 @@ class Grader:
         self.forbidden: list[str] = []  # folders the audit hook refuses (submissions, output)
         self._frames: dict[str, bytes] = {}
         self._reply_limits: dict[str, int] = {}
-        self._load: dict | None = None  # what every child's load gets (the audit hook's settings)
+        self._load: bytes | None = None  # the packed load request (the same for every child)
         self._requests: dict[str, tuple[list, list]] = {}  # per problem: its call request's values
         self._answers = Memo()  # (problem, oracle request) -> packed answer
         self._verdicts = Memo()  # (problem, its replies) -> FunctionResult
@@ -202,16 +202,14 @@ class Grader:
             result.functions.append(self._run(problem, cases, sub, session, then))
 
     def _launch(self, sub, problem: Problem, session: WorkerSession) -> str:
-        """Fork a fresh worker child, which loads the submission and runs the function's
-        call request, held by the zygote (their replies are read by _loaded and _run);
-        return why it failed, or ""."""
+        """Fork a fresh worker child and send it the load and call requests (their
+        replies are read by _loaded and _run); return why it failed, or ""."""
         if self._load is None:
-            self._load = {"audit": self.launcher.audit(self.forbidden)}
+            self._load = wire.pack({"op": "load", "audit": self.launcher.audit(self.forbidden)})
         try:
-            session.begin(sub, lambda: {"op": "prepare", "helpers": HELPERS_SOURCE, "audit": self._load["audit"],
-                                        "absent": sorted(COURSE_MODULES),
-                                        "statements": [s.to_wire() for s in sub.statements]},
-                          call=(problem.name, lambda: self._call_frame(problem)))
+            session.begin(sub, lambda: {"op": "prepare", "helpers": HELPERS_SOURCE, "absent": sorted(COURSE_MODULES),
+                                        "statements": [s.to_wire() for s in sub.statements]})
+            session.send(self._load + self._call_frame(problem))
         except (WorkerFailure, OSError) as exc:
             session.close()
             return f"could not load the submission's definitions: {getattr(exc, 'message', exc)}"

@@ -5,16 +5,12 @@ sandbox when one is available, as a "zygote": it imports numpy once and forks
 a fresh child for each graded function. The zygote itself never runs student
 code. It talks to the grader on a control socket that only it holds:
 
-    grader -> zygote  {"op": "prepare", "helpers": src, "statements": [...], "audit": {...} | null}:
+    grader -> zygote  {"op": "prepare", "helpers": src, "statements": [...], "absent": [...]}:
                       the submission the next children load, compiled here
-                      once (compiling runs none of its code)
-                      {"op": "call", ...} + arrays: a function's call request
-                      (as below), decoded here once per sandbox (the grader's
-                      own data; each child gets a copy-on-write copy of it)
-                      {"op": "fork", "call": name} + two pipe ends (SCM_RIGHTS):
-                      a new child, which loads the prepared submission and runs
-                      that call; the pipes are its request (read) and reply
-                      (write) channels
+                      once (compiling runs none of its code); the course
+                      modules to look for once (see AbsentModules)
+                      {"op": "fork"} + two pipe ends (SCM_RIGHTS): the new
+                      child's request (read) and reply (write) channels
                       {"op": "kill"}: end the current child
     zygote -> grader  {"op": "ready", "child_status": int | None, "reason":
                       "start" | "exited" | "killed" | "idle"}
@@ -34,9 +30,7 @@ loaded here. A child's requests and replies are frames of plain data (see
 wire.py); the student's prints go to stdout/stderr, which the grader captures
 separately and caps.
 
-A child forked with a call loads the submission and runs the call as if it
-had read these two requests (it reads none: only oracle answers arrive on its
-request pipe); the requests can also be sent on the pipe:
+Child requests:
     {"op": "load", "audit": {...} | null}: run the prepared submission's statements
         -> {"errors": [{"label", "line", "type", "message", "where"}]}
     {"op": "call", "function": name, "cases": [args tree, ...], "black_box": name | null, "stop_on": [...]}
@@ -186,11 +180,8 @@ def install_helpers(code):
 
 
 # The current submission, compiled once by the zygote (compiling runs none of
-# its code) and executed by each child: helpers code, [(label, line, code or SyntaxError)],
-# the audit hook's settings.
-prepared = (None, [], None)
-# The call requests, decoded once by the zygote (see prepare_call), by function name.
-CALLS = {}
+# its code) and executed by each child: helpers code, [(label, line, code or SyntaxError)].
+prepared = (None, [])
 
 
 def prepare(header):
@@ -209,7 +200,7 @@ def prepare(header):
         except BaseException as exc:  # noqa: BLE001 - SyntaxError, or a compiler limit
             code = exc
         statements.append((stmt["label"], stmt["line"], code))
-    prepared = (helpers, statements, header.get("audit"))
+    prepared = (helpers, statements)
     absent_modules(header.get("absent") or ())
 
 
@@ -237,7 +228,7 @@ def install_audit_hook(allowed_roots, forbidden_roots):
 
 def load(header):
     """Run the prepared submission's statements, each on its own (a failing one is reported and skipped)."""
-    helpers, statements, _ = prepared
+    helpers, statements = prepared
     install_helpers(helpers)
     audit = header.get("audit")
     if audit:
@@ -296,37 +287,24 @@ def call_one(function, args, black_box):
     return dict(status, value=tree), out
 
 
-def prepare_call(header, arrays):
-    """A call request decoded, ready to run: (function name, each case's arguments, their
-    wire.Given, black-box name, statuses to stop on). In the zygote this runs once per
-    sandbox and function, on the grader's own request (trusted code, trusted data): each
-    child works on its own copy-on-write copy, so what a child's code writes to its
-    arguments dies with it, and the next child starts from the zygote's untouched values."""
-    working = [a.copy() for a in arrays]  # writable: the student's code may write to its inputs
-    values = [wire.decode(case, working) for case in header["cases"]]
-    return (header["function"], values, wire.Given(working, values, pristine=arrays),
-            header.get("black_box"), set(header.get("stop_on", ())))
-
-
 def call(header, arrays):
-    """Call one function on each case in turn; one reply per case (see run_call)."""
-    run_call(prepare_call(header, arrays))
+    """Call one function on each case in turn; one reply per case.
 
-
-def run_call(job):
-    """Call the job's function on each case in turn; one reply per case.
-
-    Stops after a case whose status is in the job's stop_on (the grader stops
+    Stops after a case whose status is in header["stop_on"] (the grader stops
     reading there too)."""
-    name, values, call_given, black_box, stop_on = job
+    name = header["function"]
     function = namespace.get(name)
+    cases = header["cases"]
+    stop_on = set(header.get("stop_on", ()))
     global given
-    given = call_given
+    working = [a.copy() for a in arrays]  # the student's code may write to its inputs
+    values = [wire.decode(case, working) for case in cases]
+    given = wire.Given(working, values, pristine=arrays)
     for index, args in enumerate(values):
         if not callable(function):
             reply, out = {"status": "missing", "type": "", "message": "", "where": ""}, []
         else:
-            reply, out = call_one(function, args, black_box)
+            reply, out = call_one(function, args, header.get("black_box"))
         reply["case"] = index
         wire.send(REPLY_FD, reply, out)
         if reply["status"] in stop_on:
@@ -369,13 +347,8 @@ def apply_limits():
                 raise  # on Linux every limit must hold; elsewhere (macOS: RLIMIT_AS) some cannot be set
 
 
-def serve(job=None):
-    """One graded function, in a child of the zygote: load, call (the prepared `job`, or
-    requests read from the pipe), ... until the zygote kills it."""
-    if job is not None:
-        reply, out = load({"audit": prepared[2]})
-        wire.send(REPLY_FD, reply, out)
-        run_call(job)
+def serve():
+    """One graded function, in a child of the zygote: load, call, ... until the zygote kills it."""
     while True:
         try:
             header, arrays = reader.read()
@@ -414,7 +387,6 @@ class Control:
         self.socket = socket.socket(fileno=fd)
         self.buffer = b""
         self.fds = []
-        self.arrays = []  # the arrays of the last "call" frame read
 
     def read(self):
         """The next frame's header, and for "fork" the two descriptors sent with it
@@ -425,7 +397,7 @@ class Control:
             size = wire.frame_size(self.buffer)
             if size is not None and len(self.buffer) >= size:
                 frame, self.buffer = self.buffer[:size], self.buffer[size:]
-                header, self.arrays = wire.unpack(frame)
+                header = wire.unpack(frame)[0]
                 if header.get("op") != "fork":
                     return header, []
                 while len(self.fds) < 2:
@@ -446,8 +418,8 @@ class Control:
         self.socket.sendall(wire.pack({"op": "ready", "child_status": status, "reason": reason}))
 
 
-def start_child(control, request_fd, reply_fd, job=None):
-    """In a new child: only its own two channels and stdio stay open, then serve (the job)."""
+def start_child(control, request_fd, reply_fd):
+    """In a new child: only its own two channels and stdio stay open, then serve."""
     global reader, REPLY_FD
     code = 0
     try:
@@ -462,7 +434,7 @@ def start_child(control, request_fd, reply_fd, job=None):
         signal.signal(signal.SIGINT, signal.default_int_handler)  # as in any Python program
         reader, REPLY_FD = Reader(request_fd), reply_fd
         sys.argv[1:] = [str(request_fd), str(reply_fd)]  # a child's own channels, where a worker had them
-        serve(job)
+        serve()
     except BaseException:  # noqa: BLE001 - the protocol broke: end this child
         code = 70
     os._exit(code)
@@ -876,11 +848,6 @@ def main():
             prepare(header)
             gc.freeze()  # its code objects too: the children do not copy their pages for a collection
             continue
-        if op == "call":  # a function's call request, for the children forked with it
-            CALLS[header["function"]] = prepare_call(header, control.arrays)
-            control.arrays = []
-            gc.freeze()
-            continue
         if op == "kill":  # no child running: nothing to end
             for fd in fds:
                 os.close(fd)
@@ -888,12 +855,9 @@ def main():
             continue
         if op != "fork" or len(fds) != 2:
             return
-        job = CALLS.get(header["call"]) if "call" in header else None
-        if "call" in header and job is None:
-            return  # a call the grader never sent: the protocol broke
         pid = os.fork()
         if pid == 0:
-            start_child(control, *fds, job)
+            start_child(control, *fds)
         for fd in fds:
             os.close(fd)
         reason, status = wait_child(control, pid)

@@ -122,7 +122,6 @@ class WorkerSession:
         self._booted = False
         self._unanswered = 0
         self._prepared = None  # the submission this zygote has compiled
-        self._calls = set()  # the functions whose call request this zygote holds
 
     @property
     def alive(self) -> bool:
@@ -133,34 +132,28 @@ class WorkerSession:
         """A child is ready for this submission's requests."""
         return self.alive and self.in_child
 
-    def begin(self, submission: object = None, prepare=None, call: tuple | None = None) -> None:
+    def begin(self, submission: object = None, prepare=None) -> None:
         """Fork a fresh child from the zygote (restarting the sandbox if needed). The
         previous child's end is not waited for: the zygote handles frames in order.
 
         `submission` (any object standing for it) and `prepare()` (its "prepare"
-        frame's header): the zygote is given the submission first unless it has it.
-        `call`: (function name, frame()): the child loads the submission and runs that
-        call request (the packed frame, given to each zygote once) without reading it."""
+        frame's header): the zygote is given the submission first unless it has it."""
         self.finish()
         if not self.alive:
             self.spawn()
-        try:
-            if prepare is not None and self._prepared is not submission:
+        if prepare is not None and self._prepared is not submission:
+            try:
                 self._control.sendall(wire.pack(prepare()))
-                self._prepared = submission
-            if call is not None and call[0] not in self._calls:
-                self._control.sendall(call[1]())
-                self._calls.add(call[0])
-        except OSError:
-            self.close()
-            raise WorkerFailure("start", "the worker stopped answering") from None
+            except OSError:
+                self.close()
+                raise WorkerFailure("start", "the worker stopped answering") from None
+            self._prepared = submission
         if not self._booted:
             self._await_control(START_TIMEOUT, lambda: self._booted, "the worker did not start")
         request_r, request_w = os.pipe()
         reply_r, reply_w = os.pipe()
         try:
-            fork = {"op": "fork"} if call is None else {"op": "fork", "call": call[0]}
-            socket.send_fds(self._control, [wire.pack(fork)], [request_r, reply_w])
+            socket.send_fds(self._control, [wire.pack({"op": "fork"})], [request_r, reply_w])
         except OSError:
             for fd in (request_w, reply_r):
                 os.close(fd)
