@@ -744,8 +744,9 @@ class AbsentModules:
     """A meta-path finder, first in line, that says at once "No module named X" for the
     course modules (public_tests, ...) the zygote searched for and did not find, as long
     as nothing the search depends on has changed since: sys.path, sys.meta_path,
-    sys.path_hooks, the path finders in sys.path_importer_cache, and the modification
-    times of the folders on sys.path (which the path finders check too). A child then
+    sys.path_hooks, PathFinder.find_spec, the path finders in sys.path_importer_cache,
+    and the modification times of the folders on sys.path (which the path finders
+    check too). Only an import's search is cut short (see importing). A child then
     fails `from public_tests import *` without the path search, which cost a fresh
     process about 1 ms and 200 copied pages. Used only inside bubblewrap, where every
     folder on sys.path is read-only; any change falls back to the normal search."""
@@ -765,14 +766,27 @@ class AbsentModules:
                 times.append(os.stat(entry).st_mtime_ns)
             except (OSError, TypeError, ValueError):
                 times.append(None)
-        return (tuple(sys.path), tuple(sys.meta_path), tuple(sys.path_hooks),
+        from importlib.machinery import PathFinder
+
+        return (tuple(sys.path), tuple(sys.meta_path), tuple(sys.path_hooks), PathFinder.__dict__.get("find_spec"),
                 tuple(sys.path_importer_cache.get(entry) if isinstance(entry, str) else None
                       for entry in sys.path), tuple(times))
 
     def find_spec(self, fullname, path=None, target=None):
-        if path is not None or fullname not in self.absent or self.snapshot() != self.state:
+        if path is not None or fullname not in self.absent or not self.importing() or self.snapshot() != self.state:
             return None
         raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
+
+    @staticmethod
+    def importing():
+        """Is this search an import's (importlib._bootstrap._find_and_load_unlocked, which raises
+        this very error when no finder has the module)? importlib.util.find_spec and the like
+        search too, and get None as usual: for them the normal search runs."""
+        try:
+            caller = sys._getframe(3).f_code  # find_spec <- importing <- _find_spec <- the caller
+        except ValueError:
+            return False
+        return caller.co_name == "_find_and_load_unlocked" and caller.co_filename == "<frozen importlib._bootstrap>"
 
 
 def absent_modules(names):

@@ -239,3 +239,24 @@ def test_a_course_module_the_submission_provides_is_imported(fast_grader, tmp_pa
     assert not any("selfcheck" in m for m in result.messages), result.messages
     assert result.function("lstm_cell_forward").score == 15.0, result.function("lstm_cell_forward")
     assert result.score == 100.0
+
+
+def test_find_spec_of_an_absent_course_module_is_none_as_usual(fast_grader, tmp_path):
+    """`importlib.util.find_spec` of a course module that is not there returns None (it does not raise),
+    as without the worker's shortcut for failed imports, while the import statement still fails with
+    "No module named": is a graded function that relies on both graded as correct?"""
+    check = ("    import importlib.util\n"
+             "    assert importlib.util.find_spec('selfcheck') is None\n"
+             "    try:\n"
+             "        import selfcheck  # noqa: F401\n"
+             "    except ModuleNotFoundError as exc:\n"
+             "        assert exc.name == 'selfcheck' and str(exc) == \"No module named 'selfcheck'\"\n"
+             "    else:\n"
+             "        raise AssertionError('selfcheck imported')\n")
+    text = CORRECT.read_text().replace("def lstm_cell_forward(xt, a_prev, c_prev, parameters):\n",
+                                       "def lstm_cell_forward(xt, a_prev, c_prev, parameters):\n" + check, 1)
+    assert check in text
+    path = tmp_path / "probes_selfcheck.py"
+    path.write_text(text)
+    result = fast_grader.grade_file(path)
+    assert result.function("lstm_cell_forward").score == 15.0, result.function("lstm_cell_forward")
