@@ -187,6 +187,14 @@ def grader_argv(paths: list[Path], args, *extra: str) -> list[str]:
     return [sys.executable, "-m", "grader", "grade", *map(str, paths), "--sandbox", args.sandbox, *extra]
 
 
+def grader_env() -> dict:
+    """The grader of this checkout: the runs' working folder is a temporary one, where
+    `python -m grader` would otherwise import whatever grader is installed (an editable
+    install of another checkout, say)."""
+    path = os.environ.get("PYTHONPATH")
+    return dict(os.environ, PYTHONPATH=str(ROOT) + (os.pathsep + path if path else ""))
+
+
 def checked(r: Run, what: str) -> Run:
     if r.returncode != 0:
         raise SystemExit(f"{what} failed (exit {r.returncode}):\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
@@ -358,7 +366,8 @@ def _bench(args, work: Path, started, load_before: str) -> dict:
     # the grader on the same folder
     out_dir = work / "grader-out"
     r = checked(run(grader_argv([course.submitted], args, "--jobs", str(args.jobs), "--format", "json",
-                                "--out", str(out_dir), "--force"), cwd=work), "python -m grader grade (batch)")
+                                "--out", str(out_dir), "--force"), cwd=work, env=grader_env()),
+                "python -m grader grade (batch)")
     reports = json.loads(r.stdout)
     if len(reports) != args.n:
         names = sorted(x["submission"] for x in reports)
@@ -395,7 +404,8 @@ def _bench(args, work: Path, started, load_before: str) -> dict:
 
     # latency of one submission, process start to exit
     one = course.students[0].notebook
-    singles = [checked(run(grader_argv([one], args, "--format", "json"), cwd=work), "python -m grader grade FILE")
+    singles = [checked(run(grader_argv([one], args, "--format", "json"), cwd=work, env=grader_env()),
+                       "python -m grader grade FILE")
                for _ in range(args.repeat)]
     times = sorted(x.seconds for x in singles)
     results.update(latency_median_s=statistics.median(times), latency_min_s=times[0], latency_max_s=times[-1])
@@ -410,7 +420,7 @@ def _bench(args, work: Path, started, load_before: str) -> dict:
         folder = course_mod.copy_notebooks(course.students, work / f"plain-x{factor}", copies=factor)
         m = checked(run(grader_argv([folder], args, "--jobs", str(args.jobs), "--format", "json",
                                     "--out", str(work / f"plain-out-x{factor}"), "--force"),
-                        cwd=work, sample=True), f"python -m grader grade (plain files x{factor})")
+                        cwd=work, env=grader_env(), sample=True), f"python -m grader grade (plain files x{factor})")
         count = len(json.loads(m.stdout))
         memory.append({"n": count, "seconds": m.seconds, "maxrss_mib": m.maxrss_mib,
                        "tree_peak_mib": m.tree_peak_mib, "worker_peak_mib": m.descendant_peak_mib,

@@ -96,6 +96,7 @@ class Grader:
         self._requests: dict[str, tuple[list, list]] = {}  # per problem: its call request's values
         self._answers = Memo()  # (problem, oracle request) -> packed answer
         self._verdicts = Memo()  # (problem, its replies) -> FunctionResult
+        self._replies = Memo()  # a reply's bytes -> its header and arrays (see WorkerSession.request)
 
     def _new_session(self) -> WorkerSession:
         session = WorkerSession(self.launcher)
@@ -206,7 +207,7 @@ class Grader:
         if self._load is None:
             self._load = wire.pack({"op": "load", "audit": self.launcher.audit(self.forbidden)})
         try:
-            session.begin(sub, lambda: {"op": "prepare", "helpers": HELPERS_SOURCE,
+            session.begin(sub, lambda: {"op": "prepare", "helpers": HELPERS_SOURCE, "absent": sorted(COURSE_MODULES),
                                         "statements": [s.to_wire() for s in sub.statements]})
             session.send(self._load + self._call_frame(problem))
         except (WorkerFailure, OSError) as exc:
@@ -217,7 +218,7 @@ class Grader:
     def _loaded(self, sub, session: WorkerSession, result, first: bool) -> str:
         """The load's reply (its errors are reported once); why loading failed, or ""."""
         try:
-            reply, _ = session.request(None, timeout=max(self.options.timeout, 5.0))
+            reply, _ = session.request(None, timeout=max(self.options.timeout, 5.0), parsed=self._replies)
         except WorkerFailure as exc:
             return f"could not load the submission's definitions: {exc.message}"
         errors = reply.get("errors")
@@ -257,7 +258,7 @@ class Grader:
         for case in cases:
             try:
                 reply, data = session.request(None, frame=frame, on_oracle=self._oracle(problem, case),
-                                              max_payload=self.reply_limit(problem))
+                                              max_payload=self.reply_limit(problem), parsed=self._replies)
             except WorkerFailure as exc:
                 what = "did not finish" if exc.kind == "timeout" else "stopped the worker"
                 failure = Outcome("failure", error=f"the call {what}: {exc.message}")

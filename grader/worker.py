@@ -5,9 +5,10 @@ sandbox when one is available, as a "zygote": it imports numpy once and forks
 a fresh child for each graded function. The zygote itself never runs student
 code. It talks to the grader on a control socket that only it holds:
 
-    grader -> zygote  {"op": "prepare", "helpers": src, "statements": [...]}:
+    grader -> zygote  {"op": "prepare", "helpers": src, "statements": [...], "absent": [...]}:
                       the submission the next children load, compiled here
-                      once (compiling runs none of its code)
+                      once (compiling runs none of its code); the course
+                      modules to look for once (see AbsentModules)
                       {"op": "fork"} + two pipe ends (SCM_RIGHTS): the new
                       child's request (read) and reply (write) channels
                       {"op": "kill"}: end the current child
@@ -200,6 +201,7 @@ def prepare(header):
             code = exc
         statements.append((stmt["label"], stmt["line"], code))
     prepared = (helpers, statements)
+    absent_modules(header.get("absent") or ())
 
 
 def install_audit_hook(allowed_roots, forbidden_roots):
@@ -736,6 +738,68 @@ class LazyImporter:
 
         spec.loader = Deferred()
         return spec
+
+
+class AbsentModules:
+    """A meta-path finder, first in line, that says at once "No module named X" for the
+    course modules (public_tests, ...) the zygote searched for and did not find, as long
+    as nothing the search depends on has changed since: sys.path, sys.meta_path,
+    sys.path_hooks, PathFinder.find_spec, the path finders in sys.path_importer_cache,
+    and the modification times of the folders on sys.path (which the path finders
+    check too). Only an import's search is cut short (see importing). A child then
+    fails `from public_tests import *` without the path search, which cost a fresh
+    process about 1 ms and 200 copied pages. Used only inside bubblewrap, where every
+    folder on sys.path is read-only; any change falls back to the normal search."""
+
+    def __init__(self, names):
+        from importlib.machinery import PathFinder
+
+        self.absent = frozenset(n for n in names if isinstance(n, str) and n.isidentifier()
+                                and n not in sys.modules and PathFinder.find_spec(n) is None)
+        self.state = None  # taken once this finder is in sys.meta_path
+
+    @staticmethod
+    def snapshot():
+        times = []
+        for entry in sys.path:
+            try:
+                times.append(os.stat(entry).st_mtime_ns)
+            except (OSError, TypeError, ValueError):
+                times.append(None)
+        from importlib.machinery import PathFinder
+
+        return (tuple(sys.path), tuple(sys.meta_path), tuple(sys.path_hooks), PathFinder.__dict__.get("find_spec"),
+                tuple(sys.path_importer_cache.get(entry) if isinstance(entry, str) else None
+                      for entry in sys.path), tuple(times))
+
+    def find_spec(self, fullname, path=None, target=None):
+        if path is not None or fullname not in self.absent or not self.importing() or self.snapshot() != self.state:
+            return None
+        raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
+
+    @staticmethod
+    def importing():
+        """Is this search an import's (importlib._bootstrap._find_and_load_unlocked, which raises
+        this very error when no finder has the module)? importlib.util.find_spec and the like
+        search too, and get None as usual: for them the normal search runs."""
+        try:
+            caller = sys._getframe(3).f_code  # find_spec <- importing <- _find_spec <- the caller
+        except ValueError:
+            return False
+        return caller.co_name == "_find_and_load_unlocked" and caller.co_filename == "<frozen importlib._bootstrap>"
+
+
+def absent_modules(names):
+    """Install AbsentModules for these names (in the zygote, once; bubblewrap only, and
+    only if no folder of sys.path is in a writable place)."""
+    if CONTAINED != "pidns" or any(isinstance(m, AbsentModules) for m in sys.meta_path):
+        return
+    if any(not isinstance(entry, str) or any(entry == f or entry.startswith(f.rstrip("/") + "/") for f in SCRATCH)
+           for entry in sys.path):
+        return
+    finder = AbsentModules(names)
+    sys.meta_path.insert(0, finder)
+    finder.state = finder.snapshot()
 
 
 def warm_up():

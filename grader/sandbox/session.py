@@ -330,7 +330,7 @@ class WorkerSession:
     # -------------------------------------------------------------- requests
     def request(self, header: dict | None, arrays: list = (), on_oracle: OracleHandler | None = None,
                 timeout: float | None = None, frame: bytes | None = None,
-                max_payload: int = wire.REPLY_PAYLOAD) -> tuple[dict, list]:
+                max_payload: int = wire.REPLY_PAYLOAD, parsed=None) -> tuple[dict, list]:
         """Send one request (a header and arrays, or a packed frame; nothing if both
         are None) to the current child and return its next reply (header, arrays),
         or raise WorkerFailure (the child has then been ended).
@@ -340,6 +340,10 @@ class WorkerSession:
         included. Every frame from the child is refused (WorkerFailure) beyond
         wire.REPLY_HEADER bytes of JSON, `max_payload` bytes of arrays or
         wire.REPLY_ARRAYS arrays.
+
+        `parsed` (get(raw) / add(raw, reply, size), like api.Memo): replies already
+        unpacked, by their exact bytes; a reply equal byte for byte to one of them is
+        not parsed again (its header dict is a copy, the rest is shared: read it only).
         """
         if not self.running:
             raise WorkerFailure("exit", "the worker is not running")
@@ -347,6 +351,7 @@ class WorkerSession:
         if frame is None:
             frame = b"" if header is None else wire.pack(header, list(arrays))
         self._max_payload = max_payload
+        self._parsed = parsed
         try:
             return self._exchange(frame, on_oracle, limit, what=f"it did not finish within {limit:g} s")
         except WorkerFailure as exc:
@@ -362,8 +367,10 @@ class WorkerSession:
             raise exc from None
         finally:
             self._max_payload = wire.REPLY_PAYLOAD
+            self._parsed = None
 
     _max_payload = wire.REPLY_PAYLOAD  # bytes of arrays accepted in one frame from the child, now
+    _parsed = None  # replies already unpacked (see request)
 
     def _exchange(self, frame: bytes, on_oracle, limit: float, what: str):
         deadline = time.monotonic() + limit
@@ -408,7 +415,7 @@ class WorkerSession:
                     for raw in self._frames():
                         answer = on_oracle.known(raw) if on_oracle is not None else None
                         if answer is None:
-                            reply = self._unpack(raw)
+                            reply = self._unpack_reply(raw)
                             if reply[0].get("op") != "oracle" or on_oracle is None:
                                 self.last_reply = raw  # its bytes: equal bytes, equal reply
                                 return reply
@@ -458,6 +465,22 @@ class WorkerSession:
                 return
             frame, self._buffer = self._buffer[:size], self._buffer[size:]
             yield frame
+
+    def _unpack_reply(self, frame: bytes) -> tuple[dict, list]:
+        """_unpack, or the memo's copy of the same frame parsed before (only replies are kept:
+        an oracle request is answered once by its own memo). The frame's bounds were checked
+        by _frames already; unpacking is a pure function of the bytes."""
+        memo = self._parsed
+        if memo is None:
+            return self._unpack(frame)
+        known = memo.get(frame)
+        if known is not None:
+            return dict(known[0]), known[1]
+        header, arrays = self._unpack(frame)
+        if header.get("op") != "oracle":
+            head = wire.PREFIX.unpack_from(frame)[0]
+            memo.add(frame, (dict(header), arrays), len(frame) + 24 * head)  # parsed JSON: ~25x its bytes
+        return header, arrays
 
     @staticmethod
     def _unpack(frame: bytes) -> tuple[dict, list]:

@@ -93,6 +93,40 @@ def test_nothing_survives_from_one_graded_function_to_the_next(kit, tmp_path):
         assert re.findall(r"SEARCHED: (.*)", printed) == ["nothing found"] * 4, printed
 
 
+SEARCH_OTHER_FUNCTIONS = '''
+
+def rnn_cell_forward(xt, a_prev, parameters):
+    import gc
+    import sys
+
+    gc.unfreeze()  # the zygote's objects too
+    held = [r for o in gc.get_objects() if type(o) in (list, tuple, dict) for r in (o.values() if type(o) is dict else o)]
+    held += list(vars(sys.modules["__main__"]).values())  # the worker's own globals
+    found = sorted({k for o in held if type(o) is dict for k in o if k in ("Wf", "Wi", "Wc", "Wo")})
+    print("OTHER FUNCTIONS' INPUTS:", found or "none")
+    return _correct_rnn_cell_forward(xt, a_prev, parameters)
+'''
+
+
+def test_a_function_holds_no_other_functions_hidden_inputs(kit, tmp_path):
+    """Does the process of one graded function (rnn_cell_forward) hold only its own call's hidden inputs,
+    none of another function's (the LSTM functions' parameters, whose backward caches hold the reference's
+    forward values)? It searches every object the collector knows (the zygote's, unfrozen, included) and
+    the worker's globals, in the first submission of a sandbox and in the next one, graded after every
+    function has run once there; its maths is right, so it keeps its marks."""
+    source = kit.CORRECT.read_text(encoding="utf-8").replace("\ndef rnn_cell_forward(", "\ndef _correct_rnn_cell_forward(")
+    folder = tmp_path / "submitted"
+    folder.mkdir()
+    for name in ("a-search.py", "b-search.py"):
+        (folder / name).write_text(source + SEARCH_OTHER_FUNCTIONS, encoding="utf-8")
+    results = kit.grade_json(folder, extra=("--jobs", "1"))
+    assert len(results) == 2
+    for result in results:
+        assert kit.scores(result) == kit.FULL_MARKS, result["functions"]
+        assert "OTHER FUNCTIONS' INPUTS: none" in result["printed"], result["printed"]
+        assert "OTHER FUNCTIONS' INPUTS: [" not in result["printed"], result["printed"]
+
+
 def test_disk_is_capped_with_a_clear_message_and_emptied(kit, tmp_path):
     """Does a function filling the disk stop at the per-file limit (EFBIG) and at the size of /tmp
     (ENOSPC) with a message saying what may be written, and does the next submission grade fully?"""

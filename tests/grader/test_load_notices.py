@@ -190,3 +190,73 @@ def test_worker_restores_exactly_the_aliases_the_notes_name():
     table = next(n for n in ast.walk(function) if isinstance(n, ast.Dict))
     restored = {ast.literal_eval(k): v.id for k, v in zip(table.keys, table.values)}
     assert restored == submission.REMOVED_NUMPY_ALIASES
+
+
+PLANT_ON_PATH = '''
+class _Plant:  # a class body runs while the definitions load
+    import os as _os, sys as _sys
+    _os.makedirs("/tmp/mods", exist_ok=True)
+    with open("/tmp/mods/selfcheck.py", "w") as _f:
+        _f.write("def check(a):\\n    return a\\n")
+    _sys.path.insert(0, "/tmp/mods")
+'''
+PLANT_FINDER = '''
+class _Loader:
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        module.check = lambda a: a
+
+
+class _Finder:
+    def find_spec(self, name, path=None, target=None):
+        import importlib.util
+
+        return importlib.util.spec_from_loader(name, _Loader()) if name == "selfcheck" else None
+
+
+class _Plant:  # a finder asked after the path search, as sys.meta_path.append gives
+    import sys as _sys
+    _sys.meta_path.append(_Finder())
+'''
+
+
+@pytest.mark.parametrize("plant", [PLANT_ON_PATH, PLANT_FINDER], ids=["folder on sys.path", "finder"])
+def test_a_course_module_the_submission_provides_is_imported(fast_grader, tmp_path, plant):
+    """The worker answers `No module named 'selfcheck'` without a search while nothing the search
+    depends on has changed (worker.AbsentModules). When the submission itself makes the module
+    importable (a folder it puts on sys.path, a finder it adds), is it imported, and is the graded
+    function that uses it graded as correct, with no notice?"""
+    text = CORRECT.read_text().replace("import numpy as np\n", "import numpy as np\n" + plant + "\n"
+                                       "from selfcheck import check\n", 1)
+    text = text.replace("def lstm_cell_forward(xt, a_prev, c_prev, parameters):\n",
+                        "def lstm_cell_forward(xt, a_prev, c_prev, parameters):\n    xt = check(xt)\n", 1)
+    assert "xt = check(xt)" in text and "from selfcheck import check" in text
+    path = tmp_path / "provides_selfcheck.py"
+    path.write_text(text)
+    result = fast_grader.grade_file(path)
+    assert not any("selfcheck" in m for m in result.messages), result.messages
+    assert result.function("lstm_cell_forward").score == 15.0, result.function("lstm_cell_forward")
+    assert result.score == 100.0
+
+
+def test_find_spec_of_an_absent_course_module_is_none_as_usual(fast_grader, tmp_path):
+    """`importlib.util.find_spec` of a course module that is not there returns None (it does not raise),
+    as without the worker's shortcut for failed imports, while the import statement still fails with
+    "No module named": is a graded function that relies on both graded as correct?"""
+    check = ("    import importlib.util\n"
+             "    assert importlib.util.find_spec('selfcheck') is None\n"
+             "    try:\n"
+             "        import selfcheck  # noqa: F401\n"
+             "    except ModuleNotFoundError as exc:\n"
+             "        assert exc.name == 'selfcheck' and str(exc) == \"No module named 'selfcheck'\"\n"
+             "    else:\n"
+             "        raise AssertionError('selfcheck imported')\n")
+    text = CORRECT.read_text().replace("def lstm_cell_forward(xt, a_prev, c_prev, parameters):\n",
+                                       "def lstm_cell_forward(xt, a_prev, c_prev, parameters):\n" + check, 1)
+    assert check in text
+    path = tmp_path / "probes_selfcheck.py"
+    path.write_text(text)
+    result = fast_grader.grade_file(path)
+    assert result.function("lstm_cell_forward").score == 15.0, result.function("lstm_cell_forward")

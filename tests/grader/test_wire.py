@@ -170,3 +170,31 @@ def test_too_many_arrays_are_refused():
     assert len(wire.unpack(frame, max_arrays=11)[1]) == 11
     with pytest.raises(wire.WireError, match="11 arrays, more than the 10 allowed"):
         wire.unpack(frame, max_arrays=10)
+
+
+def test_a_reply_equal_byte_for_byte_is_parsed_once_and_handed_out_as_a_copy():
+    """The grading process keeps replies it has unpacked, by their exact bytes (WorkerSession.request's
+    `parsed`). Does an equal frame get an equal reply without a second parse, its header as a fresh
+    dict (a caller's change does not reach the next one), while a frame differing by one byte is parsed
+    on its own and an oracle request is never kept?"""
+    from grader.api import Memo
+    from grader.sandbox.launch import Launcher, Limits
+    from grader.sandbox.session import WorkerSession
+
+    launcher = Launcher("process", Limits())
+    try:
+        session = WorkerSession(launcher)
+        session._parsed = Memo()
+        frame = wire.pack({"case": 0, "status": "ok", "value": {"array": 0}}, [np.arange(3.0)])
+        first, arrays = session._unpack_reply(frame)
+        first["status"] = "changed by a caller"
+        again, arrays_again = session._unpack_reply(bytes(frame))  # equal bytes, another object
+        assert again == {"case": 0, "status": "ok", "value": {"array": 0}, "arrays": again["arrays"]}
+        assert arrays_again[0] is arrays[0] and len(session._parsed) == 1
+        other = frame[:-1] + bytes([frame[-1] ^ 1])  # the last byte of the array data differs
+        _, other_arrays = session._unpack_reply(other)
+        assert other_arrays[0][-1] != arrays[0][-1] and len(session._parsed) == 2
+        session._unpack_reply(wire.pack({"op": "oracle", "function": "f", "args": {"none": 1}}))
+        assert len(session._parsed) == 2
+    finally:
+        launcher.close()
