@@ -25,10 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
-from . import reference, report, secret, submission, wire
+from . import report, secret, submission, wire
+from .exercises.rnn_lstm import reference
 from .blackbox import Oracle
 from .checks import Outcome, diagnose, evaluate
-from .problems import DISPLAY_ORDER, PROBLEMS, Case, Problem, hidden_cases
+from .exercises.rnn_lstm.problems import DISPLAY_ORDER, PROBLEMS, Case, Problem, hidden_cases
 from .results import FunctionResult, SubmissionResult, clip
 from .sandbox import Launcher, Limits, WorkerFailure, WorkerSession, make_launcher
 from .sandbox.launch import EarlyStart

@@ -24,8 +24,9 @@ import inspect
 
 import numpy as np
 
-from . import reference, wire
-from .problems import BY_NAME, CELL_CACHE, Case, Problem
+from . import wire
+from .exercises.rnn_lstm import reference
+from .exercises.rnn_lstm.problems import BY_NAME, CELL_CACHE, Case, Problem
 from .sandbox import WorkerFailure
 
 

@@ -213,7 +213,7 @@ def for_students(doc: dict) -> dict:
 
 
 def failure(message: str) -> dict:
-    from .problems import BY_NAME, DISPLAY_ORDER
+    from .exercises.rnn_lstm.problems import BY_NAME, DISPLAY_ORDER
 
     return {"score": 0.0, "execution_time": 0.0, "output": message, "visibility": "visible",
             "stdout_visibility": "hidden",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .problems import ATOL, CELL_CACHE, INPUT_MUTATION_PENALTY, RTOL, Case, Problem
+from .exercises.rnn_lstm.problems import ATOL, CELL_CACHE, INPUT_MUTATION_PENALTY, RTOL, Case, Problem
 from .results import FAIL_MARK, PASS_MARK, Check, FunctionResult, line
 
 __all__ = ["PASS_MARK", "FAIL_MARK", "line", "array_problem", "describe_type", "evaluate", "Outcome"]
@@ -276,7 +276,7 @@ def evaluate(problem: Problem, cases: list[Case], outcomes: list[Outcome],
 # ---------------------------------------------------------------------------- known mistakes
 
 def diagnose(problem: Problem, cases: list[Case], outcomes: list[Outcome], wrong: set[str]) -> list[str]:
-    """Hints for the known mistakes (grader.mistakes) whose outputs the submission reproduces.
+    """Hints for the known mistakes (grader.exercises.rnn_lstm.mistakes) whose outputs the submission reproduces.
 
     A mistake is recognised when every output it makes wrong (as this module
     judges them, on these cases) is wrong in the submission too, and each of
@@ -285,12 +285,12 @@ def diagnose(problem: Problem, cases: list[Case], outcomes: list[Outcome], wrong
     gets no hint. Of two matching mistakes, one that explains a strict part of
     what the other explains is dropped. The variants' outputs are computed
     once per case (memoised on the case), so diagnosing costs a comparison per
-    known mistake. When no known mistake matches, `grader.edits.explain`
+    known mistake. When no known mistake matches, `grader.exercises.rnn_lstm.edits.explain`
     looks for the one slip in the right lines that gives these outputs, and
-    else `grader.symptoms.symptoms` names a fact about a wrong output that
+    else `grader.exercises.rnn_lstm.symptoms.symptoms` names a fact about a wrong output that
     points at its cause.
     """
-    from .mistakes import for_function
+    from .exercises.rnn_lstm.mistakes import for_function
 
     if len(outcomes) < len(cases) or any(o.status != "ok" or not_returned(problem, o.result) for o in outcomes):
         return []
@@ -316,8 +316,8 @@ def diagnose(problem: Problem, cases: list[Case], outcomes: list[Outcome], wrong
     # a mistake that explains only part of what another matching one explains is not the cause
     hints = [hint for hint, claimed in found if not any(claimed < other for _, other in found)]
     if not hints:  # no known mistake: a one-slip edit of the right lines, else a symptom
-        from .edits import explain
-        from .symptoms import symptoms
+        from .exercises.rnn_lstm.edits import explain
+        from .exercises.rnn_lstm.symptoms import symptoms
 
         try:
             with np.errstate(all="ignore"):

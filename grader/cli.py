@@ -529,7 +529,7 @@ def run_report(args) -> int:
 
 def run_canvas(args) -> int:
     from . import report
-    from .problems import TOTAL_POINTS
+    from .exercises.rnn_lstm.problems import TOTAL_POINTS
 
     if not args.folder.is_dir():
         raise UsageError(f"{args.folder}: not a folder (give the --out folder of `{args.prog} grade`)")

@@ -26,7 +26,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-from .problems import BY_NAME, DISPLAY_ORDER
+from .exercises.rnn_lstm.problems import BY_NAME, DISPLAY_ORDER
 from .results import SubmissionResult
 
 CSS = """

@@ -23,9 +23,9 @@ import warnings
 
 import numpy as np
 
-from . import reference
+from .exercises.rnn_lstm import reference
 from .checks import Outcome, diagnose, evaluate
-from .problems import BY_NAME, DEFAULT_SEED, hidden_cases
+from .exercises.rnn_lstm.problems import BY_NAME, DEFAULT_SEED, hidden_cases
 
 _CASES: dict[str, list] = {}
 

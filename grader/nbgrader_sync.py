@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .problems import GRADED_FUNCTIONS
+from .exercises.rnn_lstm.problems import GRADED_FUNCTIONS
 
 EPSILON = 1e-6  # scores closer than this are equal (the gradebook keeps what sync wrote, rounded to 1e-4)
 ANNOTATION_KEY = "grader_sync"

@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .problems import DISPLAY_ORDER, TOTAL_POINTS
+from .exercises.rnn_lstm.problems import DISPLAY_ORDER, TOTAL_POINTS
 from .results import SubmissionResult, escape_controls
 from .submission import student_of
 

@@ -18,8 +18,8 @@ import symtable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import GRADED_FUNCTIONS
-from .reference import activations
+from .exercises.rnn_lstm.problems import GRADED_FUNCTIONS
+from .exercises.rnn_lstm.reference import activations
 
 MAX_FILE_BYTES = 20 << 20
 MAX_CELL_CHARS = 1 << 20

@@ -21,7 +21,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from grader.problems import (ATOL, BY_NAME, DISPLAY_ORDER, INPUT_MUTATION_PENALTY, RTOL,  # noqa: E402
+from grader.exercises.rnn_lstm.problems import (ATOL, BY_NAME, DISPLAY_ORDER, INPUT_MUTATION_PENALTY, RTOL,  # noqa: E402
                              TOTAL_POINTS)  # the rubric: one source of truth
 
 OUT = ROOT / "solutions" / "rnn_lstm" / "rnn_lstm.ipynb"
@@ -71,7 +71,7 @@ _score("{name}", {name}, points={BY_NAME[name].points:g})
 
 
 def rubric_text(name: str) -> str:
-    """`a_next` 4, `yt_pred` 3, `cache` 3: the rubric of one function, from grader.problems."""
+    """`a_next` 4, `yt_pred` 3, `cache` 3: the rubric of one function, from grader.exercises.rnn_lstm.problems."""
     return ", ".join(f"`{key}` {points:g}" for key, points in BY_NAME[name].weights.items())
 
 

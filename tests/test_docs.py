@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import problems
+from grader.exercises.rnn_lstm import problems
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"

@@ -21,7 +21,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "submissions"))
 
-from grader import checks, edits, problems, reference  # noqa: E402
+from grader import checks  # noqa: E402
+from grader.exercises.rnn_lstm import edits, problems, reference  # noqa: E402
 from patches import mutant_source  # noqa: E402
 
 CELLS = tuple(edits.PROGRAMS)

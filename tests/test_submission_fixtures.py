@@ -20,8 +20,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from grader import problems, reference  # noqa: E402
-from grader.mistakes import CATALOGUE  # noqa: E402
+from grader.exercises.rnn_lstm import problems, reference  # noqa: E402
+from grader.exercises.rnn_lstm.mistakes import CATALOGUE  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "submissions"
 CORRECT = FIXTURES / "correct"

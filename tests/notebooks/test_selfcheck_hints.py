@@ -14,8 +14,9 @@ import copy
 import nbformat
 import pytest
 
-from grader import checks, mistakes, problems
-from grader.problems import BY_NAME
+from grader import checks
+from grader.exercises.rnn_lstm import mistakes, problems
+from grader.exercises.rnn_lstm.problems import BY_NAME
 from nbhelpers import SOURCE_DIR, copy_folder, execute, is_selfcheck_cell, stream_text
 from test_selfcheck_wording import PUBLIC_SHAPES, load_selfcheck
 
@@ -70,7 +71,7 @@ def test_the_brief_example():
 
 def test_no_hint_without_a_known_mistake():
     """Right outputs, noise, or a mistake on one case only: no hint line?"""
-    from grader import reference
+    from grader.exercises.rnn_lstm import reference
 
     assert not any(l.startswith("Hint") for l in selfcheck.report("lstm_cell_forward", reference.lstm_cell_forward)[1])
 

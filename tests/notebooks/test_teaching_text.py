@@ -9,7 +9,7 @@ import re
 import nbformat
 import pytest
 
-from grader.problems import BY_NAME, DISPLAY_ORDER, INPUT_MUTATION_PENALTY, TOTAL_POINTS
+from grader.exercises.rnn_lstm.problems import BY_NAME, DISPLAY_ORDER, INPUT_MUTATION_PENALTY, TOTAL_POINTS
 from nbhelpers import RELEASE_NB, SOURCE_NB, is_solution_cell, load_script, solution_code
 
 

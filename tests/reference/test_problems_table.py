@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from grader import problems, reference
+from grader.exercises.rnn_lstm import problems, reference
 
 PROBLEM_IDS = [p.name for p in problems.PROBLEMS]
 

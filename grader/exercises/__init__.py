@@ -1,0 +1,1 @@
+"""Built-in exercises: one package each (see grader/exercise.py)."""

@@ -1,0 +1,1 @@
+"""The RNN/LSTM exercise: eight graded functions (basic RNN and LSTM, cell and sequence, forward and backward)."""
