@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from grader import wire
 from grader.api import error_message, load_message
-from grader.blackbox import call_limit
+from grader.exercises.rnn_lstm.blackbox import call_limit
 from grader.exercises.rnn_lstm.problems import BY_NAME
 from grader.report import csv_safe, csv_text, terminal_safe, text_table
 from grader.results import CUT, TEXT_BUDGET, Check, FunctionResult, SubmissionResult, clip
