@@ -63,6 +63,14 @@ class SyncError(Exception):
 
 # ---------------------------------------------------------------------------- mapping
 
+def exercise_of_assignment(assignment: str | None):
+    """The exercise an nbgrader assignment maps to, else the default one (where no command line can say)."""
+    try:
+        return exercises.for_assignment(assignment) if assignment else exercises.default()
+    except exercises.UnknownExercise:
+        return exercises.default()
+
+
 def _graded(graded) -> tuple[str, ...]:
     """The graded function names of an exercise (given, or the default exercise's)."""
     if graded is None:
@@ -358,7 +366,8 @@ def stale(gb, root: Path, submitted_directory: str = "submitted", assignments: l
         if assignments and assignment.name not in assignments:
             continue
         recorded = state.get(assignment.name, {})
-        cells = graded_cells(gb, assignment.name, assignment.notebooks, recorded.get("map"))
+        cells = graded_cells(gb, assignment.name, assignment.notebooks, recorded.get("map"),
+                             exercise_of_assignment(assignment.name))
         if not cells:
             continue
         synced = recorded.get("students", {})

@@ -26,7 +26,7 @@ from dense_utils import sigmoid  # the exercise's helper module, supplied by the
 
 
 def linear_forward(A, W, b):
-    Z = np.dot(W, A) + b
+    Z = np.dot(W, A) + b + 0.0 * sigmoid(b)  # needs the helper: a NameError if it were not installed
     return Z, (A, W, b, A.shape[1])
 
 
@@ -146,6 +146,29 @@ def test_registry_and_scalar_leaf_comparison():
     before = (np.zeros(2), {"keep": 3})
     assert checks.changed_input(type("P", (), {"args": ("x", "c")})(), before, [np.zeros(2), {"keep": 4}]) == "c['keep']"
     assert checks.changed_input(type("P", (), {"args": ("x", "c")})(), before, [np.zeros(2), {"keep": 3}]) is None
+
+
+def test_helper_module_is_the_exercises(tmp_path):
+    """Is the helper module installed under the exercise's name only (rnn_utils is not there for dense)?"""
+    source = CORRECT.replace("from dense_utils import sigmoid", "from rnn_utils import sigmoid")
+    got = functions(grade(tmp_path, source))
+    assert got["linear_forward"]["score"] == 0.0 and got["linear_forward"]["failure"] == "raised"
+    assert "NameError" in got["linear_forward"]["summary"]
+
+
+def test_assignment_and_inference_map_to_exercises(tmp_path):
+    """Does an nbgrader assignment name map to its exercise, and a file with no graded function to the default?"""
+    exercises.load_module("dense_exercise")
+    assert exercises.for_assignment("dense").name == "dense"
+    assert exercises.for_assignment("rnn_lstm").name == "rnn_lstm"
+    with pytest.raises(exercises.UnknownExercise, match="--exercise NAME"):
+        exercises.for_assignment("week9")
+    empty = tmp_path / "empty.py"
+    empty.write_text("x = 1\n")
+    assert exercises.infer([empty]) is exercises.default()
+    dense = tmp_path / "d.py"
+    dense.write_text(CORRECT)
+    assert exercises.infer([dense, empty]).name == "dense"
 
 
 def test_adding_the_exercise_changed_no_core_module():
