@@ -138,9 +138,12 @@ def run_autograder_text(exercise: str | None = None) -> str:
     from .exercise import get
 
     flag = f"--exercise {get(exercise).name}"
-    return (RUN_AUTOGRADER.replace("-m grader.bundle choose ", f"-m grader.bundle choose {flag} ")
-            .replace("-m grader grade --format gradescope ", f"-m grader grade {flag} --format gradescope ")
-            .replace("-m grader.bundle finish ", f"-m grader.bundle finish {flag} "))
+    steps = ("-m grader.bundle choose ", "-m grader grade ", "-m grader.bundle finish ")
+    text = RUN_AUTOGRADER
+    for step in steps:
+        assert text.count(f'"$PYTHON" {step}') == 1, step  # each step is run once, by this line
+        text = text.replace(f'"$PYTHON" {step}', f'"$PYTHON" {step}{flag} ')
+    return text
 
 
 def build(out_zip: Path, key: bytes | None = None, exercise: str | None = None) -> list[str]:

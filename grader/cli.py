@@ -424,9 +424,7 @@ def _run_batch(args, batch) -> int:
     if args.format == "json":
         report.write_json(results, sys.stdout)
     elif args.format == "gradescope":
-        docs = [batch.previous.get(r.name) or report.gradescope(r, batch.digests.get(r.name, ""), seed)
-                for r in results]
-        print(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2))
+        print(json.dumps(report.gradescope_output(results, batch.previous, batch.digests, seed), indent=2))
     elif args.format == "html":
         pass  # the pages' paths are printed below
     else:
@@ -438,9 +436,7 @@ def _run_batch(args, batch) -> int:
     if pages:
         from . import htmlreport
 
-        for r in results:
-            path = htmlreport.feedback_path(args.out, batch.output_name(r.name))
-            report.write_atomic(path, htmlreport.feedback_page(r))
+        for path in htmlreport.write_feedback_pages(args.out, results, batch.output_name):
             if args.format == "html":
                 print(report.terminal_safe(path))
     if args.out is not None:

@@ -130,6 +130,18 @@ def feedback_path(out: Path, name: str) -> Path:
     return out / (name + ".html")
 
 
+def write_feedback_pages(out: Path, results: list[SubmissionResult], output_name) -> list[Path]:
+    """Write each result's feedback page to out/<output_name(submission)>.html (atomically); their paths."""
+    from .report import write_atomic
+
+    paths = []
+    for r in results:
+        path = feedback_path(out, output_name(r.name))
+        write_atomic(path, feedback_page(r))
+        paths.append(path)
+    return paths
+
+
 # ---------------------------------------------------------------------------- a class
 
 @dataclass

@@ -59,6 +59,15 @@ def gradescope(result: SubmissionResult, digest: str = "", seed: int | None = No
     }
 
 
+def gradescope_output(results: list[SubmissionResult], previous: dict[str, dict] | None = None,
+                      digests: dict[str, str] | None = None, seed: int | None = None) -> dict | list[dict]:
+    """What `--format gradescope` prints: one results.json document for one submission, an array for
+    several; a submission resumed from an earlier run keeps the document written then (`previous`)."""
+    previous, digests = previous or {}, digests or {}
+    docs = [previous.get(r.name) or gradescope(r, digests.get(r.name, ""), seed) for r in results]
+    return docs[0] if len(docs) == 1 else docs
+
+
 def write_json(results: list[SubmissionResult], stream) -> None:
     """json.dumps([r.to_dict() for r in results], indent=2) + a newline, written one
     submission at a time (a class's whole report is never built in memory at once)."""
