@@ -370,25 +370,40 @@ INFER_BYTES = 4 << 20  # of each file, read to infer the exercise
 
 
 def infer(files: Sequence[str | Path]) -> Exercise:
-    """The exercise whose graded functions the submissions define (`def name(` anywhere in a
-    file: no parsing, no execution). The one with the most such names wins; none found: the
-    default; two equally good: UnknownExercise naming them."""
+    """The exercise the submissions are of, from the graded functions each defines (`def name(`
+    anywhere in the file: no parsing, no execution). Each file votes for the exercise most of whose
+    functions it defines (a file equally close to two votes for none), and the exercise with the most
+    votes wins, so one file cannot turn a class's batch into another exercise. No vote and no
+    doubt: the default exercise. Votes tied, or only doubtful files: UnknownExercise naming them."""
     exercises = all_exercises()
-    defined: set[str] = set()
+    graded = {e.name: set(e.graded_functions) for e in exercises}
+    votes: dict[str, int] = {}
+    doubtful: set[str] = set()
     for f in files:
         try:
             with open(f, "rb") as handle:
                 text = handle.read(INFER_BYTES).decode("utf-8", "replace")
         except OSError:
             continue
-        defined |= set(_DEF.findall(text))
-    scores = {e.name: len(defined & set(e.graded_functions)) for e in exercises}
-    best = max(scores.values(), default=0)
-    if best == 0:
+        defined = set(_DEF.findall(text))
+        scores = {name: len(defined & functions) for name, functions in graded.items()}
+        best = max(scores.values(), default=0)
+        if best == 0:
+            continue
+        winners = [name for name, score in scores.items() if score == best]
+        if len(winners) == 1:
+            votes[winners[0]] = votes.get(winners[0], 0) + 1
+        else:
+            doubtful |= set(winners)
+    if not votes:
+        if doubtful:
+            raise UnknownExercise("the submissions define as many graded functions of " + " and ".join(sorted(doubtful))
+                                  + "; pass --exercise NAME (one of: " + ", ".join(names()) + ")")
         return default()
-    winners = [n for n, s in scores.items() if s == best]
+    most = max(votes.values())
+    winners = sorted(name for name, n in votes.items() if n == most)
     if len(winners) > 1:
-        raise UnknownExercise("the submissions define graded functions of several exercises ("
-                              + ", ".join(f"{n}: {best} functions" for n in winners)
+        raise UnknownExercise("the submissions are of several exercises ("
+                              + ", ".join(f"{n}: {votes[n]} files" for n in winners)
                               + "); pass --exercise NAME (one of: " + ", ".join(names()) + ")")
     return _REGISTERED[winners[0]]

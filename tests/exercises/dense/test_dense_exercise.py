@@ -171,6 +171,22 @@ def test_assignment_and_inference_map_to_exercises(tmp_path):
     assert exercises.infer([dense, empty]).name == "dense"
 
 
+def test_one_file_cannot_turn_a_batch_into_another_exercise(tmp_path):
+    """A batch of dense submissions and one file defining all eight RNN/LSTM functions: still dense
+    (each file votes), and an even split is refused with the counts, not guessed."""
+    exercises.load_module("dense_exercise")
+    rnn = exercises.get("rnn_lstm")
+    files = []
+    for i in range(3):
+        files.append(tmp_path / f"s{i}.py")
+        files[-1].write_text(CORRECT)
+    hostile = tmp_path / "hostile.py"
+    hostile.write_text("".join(f"def {n}(*a):\n    pass\n\n" for n in rnn.graded_functions))
+    assert exercises.infer(files + [hostile]).name == "dense"
+    with pytest.raises(exercises.UnknownExercise, match=r"several exercises \(dense: 1 files, rnn_lstm: 1 files\)"):
+        exercises.infer([files[0], hostile])
+
+
 def test_adding_the_exercise_changed_no_core_module():
     """The exercise lives under tests/ and imports only grader.exercise from the grader."""
     import ast
