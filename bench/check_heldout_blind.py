@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "submissions"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from grader import reference  # noqa: E402
+from grader.exercises.rnn_lstm import reference  # noqa: E402
 from heldout_blind import MUTANTS_H, MUTANTS_I, RAISES  # noqa: E402
 from patches import LOOPS, mutant_source  # noqa: E402
 

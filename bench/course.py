@@ -80,7 +80,7 @@ class Course:
 
 
 def graded_functions() -> tuple[str, ...]:
-    from grader.problems import GRADED_FUNCTIONS
+    from grader.exercises.rnn_lstm.problems import GRADED_FUNCTIONS
 
     return tuple(GRADED_FUNCTIONS)
 

@@ -8,7 +8,7 @@ written apart from the catalogue; sets A-G) and of bench/heldout_blind.py
 with the real grader (default sandbox) and
 counts, among the mutants that lose points, those whose function gets a
 hint. A mistake that makes numpy raise gets the exception and the student's
-line, and (grader/crashes.py) a message naming the exception's shapes. Two
+line, and (grader/exercises/rnn_lstm/crashes.py) a message naming the exception's shapes. Two
 figures are printed: by the old rule such a crash counts as not hinted; by
 the new rule it counts as hinted only when its message names the cause: one
 of the function's own arrays (an argument, a parameter, a cache item or a
@@ -65,7 +65,7 @@ def classify(result, function: str) -> tuple[str, str]:
 
 def names_a_cause(function: str, hint: str) -> bool:
     """Does a crash's message name one of the function's arrays as having one of the exception's shapes?"""
-    from grader import crashes, problems
+    from grader.exercises.rnn_lstm import crashes, problems
 
     problem = problems.BY_NAME[function]
     case = problems.hidden_cases(problem)[-1]

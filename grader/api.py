@@ -10,7 +10,6 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import hashlib
-import inspect
 import json
 import multiprocessing
 import multiprocessing.util
@@ -25,17 +24,15 @@ from pathlib import Path
 
 import numpy as np
 
-from . import reference, report, secret, submission, wire
+from . import exercise as exercises
+from . import report, secret, submission, wire
 from .blackbox import Oracle
 from .checks import Outcome, diagnose, evaluate
-from .problems import DISPLAY_ORDER, PROBLEMS, Case, Problem, hidden_cases
-from .results import FunctionResult, SubmissionResult, clip
+from .exercise import Case, Exercise, Problem
+from .results import Failure, FunctionResult, SubmissionResult, clip
 from .sandbox import Launcher, Limits, WorkerFailure, WorkerSession, make_launcher
 from .sandbox.launch import EarlyStart
 
-HELPERS_SOURCE = inspect.getsource(reference.activations)
-COURSE_MODULES = {"public_tests", "test_utils", "outputs", "rnn_utils", "utils", "testCases",
-                  "testCases_v2", "test_cases", "selfcheck"}
 
 
 @dataclass
@@ -76,9 +73,12 @@ class Grader:
     """Grades submissions one at a time; thread-safe (one worker per call)."""
 
     def __init__(self, options: Options | None = None, launcher: Launcher | None = None,
-                 prestart: bool = True, early: EarlyStart | None = None):
-        """`early`: a launcher and worker started before numpy was imported (see the CLI)."""
+                 prestart: bool = True, early: EarlyStart | None = None,
+                 exercise: Exercise | str | None = None):
+        """`early`: a launcher and worker started before numpy was imported (see the CLI).
+        `exercise`: what is graded (an Exercise, or a registered name; default: the default one)."""
         self.options = options or Options()
+        self.exercise = exercises.get(exercise)
         limits = Limits(timeout=self.options.timeout, memory=self.options.memory)
         self.launcher = launcher or (early.launcher if early else None) or make_launcher(self.options.sandbox, limits)
         self._early = early.started if early else None  # a worker started early, or None
@@ -88,7 +88,8 @@ class Grader:
         self._lock = threading.Lock()
         if prestart:
             self.prestart(1)  # the worker boots (imports numpy) while the cases are computed
-        self.cases: dict[str, list[Case]] = {p.name: hidden_cases(p, self.options.case_key()) for p in PROBLEMS}
+        key = self.options.case_key()
+        self.cases: dict[str, list[Case]] = {p.name: self.exercise.hidden_cases(p, key) for p in self.exercise.problems}
         self.forbidden: list[str] = []  # folders the audit hook refuses (submissions, output)
         self._frames: dict[str, bytes] = {}
         self._reply_limits: dict[str, int] = {}
@@ -130,7 +131,7 @@ class Grader:
 
     def prepare(self) -> None:
         """Build every problem's call request now (before forking grading processes)."""
-        for problem in PROBLEMS:
+        for problem in self.exercise.problems:
             self._call_frame(problem)
 
     def after_fork(self) -> None:
@@ -146,9 +147,9 @@ class Grader:
     def grade_file(self, path: str | Path, name: str | None = None) -> SubmissionResult:
         started = time.monotonic()
         path = Path(path)
-        sub = submission.read(path, name)
+        sub = submission.read(path, name, self.exercise)
         result = SubmissionResult(name=sub.name, path=str(path), sandbox=self.launcher.level,
-                                  sandbox_description=self.launcher.description)
+                                  sandbox_description=self.launcher.description, exercise=self.exercise.name)
         result.messages = list(sub.messages)
         if sub.fatal:
             result.messages.insert(0, sub.fatal)
@@ -162,7 +163,7 @@ class Grader:
             result.printed = bytes(session.output).decode("utf-8", "replace")[:2000]
             self._sessions.put(session)
         result.bound_text()  # every student-controlled string is capped; now the submission's total
-        order = {n: i for i, n in enumerate(DISPLAY_ORDER)}
+        order = {n: i for i, n in enumerate(self.exercise.order)}
         result.functions.sort(key=lambda f: order[f.name])
         result.execution_time = time.monotonic() - started
         return result
@@ -174,13 +175,17 @@ class Grader:
         compiles the submission once. The next function's child is started while
         this one's replies are scored."""
         graded = []
-        for problem in PROBLEMS:
+        exercise = self.exercise
+        for problem in exercise.problems:
             if problem.name in sub.functions:
                 graded.append(problem)
                 continue
             why = ("not graded: the file could not be read (see the message above)" if sub.fatal
                    else f"not found: the submission has no top-level `def {problem.name}(...)`")
-            result.functions.append(evaluate(problem, self.cases[problem.name], [Outcome("missing", error=why)]))
+            kind = Failure.LOAD_ERROR if sub.fatal else Failure.MISSING
+            result.functions.append(evaluate(problem, self.cases[problem.name],
+                                             [Outcome("missing", error=why, failure=kind)],
+                                             exercise=exercise))
         failed = ""  # why loading failed (then every later function fails with it too)
         launched = None  # the function whose child was started ahead
         for i, problem in enumerate(graded):
@@ -190,7 +195,8 @@ class Grader:
             if not failed:
                 failed = self._loaded(sub, session, result, first=i == 0)
             if failed:
-                result.functions.append(evaluate(problem, cases, [Outcome("failure", error=failed)]))
+                result.functions.append(evaluate(problem, cases, [Outcome("failure", error=failed, failure=Failure.LOAD_ERROR)],
+                                                 exercise=exercise))
                 continue
             after = graded[i + 1] if i + 1 < len(graded) else None
 
@@ -207,7 +213,9 @@ class Grader:
         if self._load is None:
             self._load = wire.pack({"op": "load", "audit": self.launcher.audit(self.forbidden)})
         try:
-            session.begin(sub, lambda: {"op": "prepare", "helpers": HELPERS_SOURCE, "absent": sorted(COURSE_MODULES),
+            session.begin(sub, lambda: {"op": "prepare", "helpers": self.exercise.helper_source,
+                                        "helpers_module": self.exercise.helper_module,
+                                        "absent": sorted(self.exercise.course_modules),
                                         "statements": [s.to_wire() for s in sub.statements]})
             session.send(self._load + self._call_frame(problem))
         except (WorkerFailure, OSError) as exc:
@@ -224,7 +232,8 @@ class Grader:
         errors = reply.get("errors")
         if first and isinstance(errors, list):
             shown = [e for e in errors[:200] if isinstance(e, dict) and load_error_matters(e, sub)]
-            result.messages += [m for m in map(load_message, shown[:20]) if m]
+            modules = self.exercise.course_modules
+            result.messages += [m for m in (load_message(e, modules) for e in shown[:20]) if m]
         return ""
 
     STOP_ON = ("not_implemented", "missing")  # statuses after which the other cases are not run
@@ -260,13 +269,15 @@ class Grader:
                 reply, data = session.request(None, frame=frame, on_oracle=self._oracle(problem, case),
                                               max_payload=self.reply_limit(problem), parsed=self._replies)
             except WorkerFailure as exc:
-                what = "did not finish" if exc.kind == "timeout" else "stopped the worker"
-                failure = Outcome("failure", error=f"the call {what}: {exc.message}")
+                timeout = exc.kind == "timeout"
+                what = "did not finish" if timeout else "stopped the worker"
+                failure = Outcome("failure", error=f"the call {what}: {exc.message}",
+                                  failure=Failure.TIMEOUT if timeout else Failure.CRASH)
                 break
             frame = None
             if reply.get("case") != case.index:
                 session.finish()
-                failure = Outcome("failure", error="the worker's replies went out of order")
+                failure = Outcome("failure", error="the worker's replies went out of order", failure=Failure.CRASH)
                 break
             replies.append((reply, data, session.last_reply))
             if reply.get("status") in self.STOP_ON:
@@ -282,7 +293,7 @@ class Grader:
                 return known.copy()
         request = self._requests[problem.name]
         outcomes = [self._outcome(reply, data, sub, request) for reply, data, _ in replies]
-        fr = evaluate(problem, cases, outcomes + ([failure] if failure else []), diagnose)
+        fr = evaluate(problem, cases, outcomes + ([failure] if failure else []), diagnose, exercise=self.exercise)
         if key is not None:
             self._verdicts.add(key, fr.copy(), sum(len(raw) for raw in key[1:]))
         return fr
@@ -293,7 +304,7 @@ class Grader:
             try:
                 result, args_after = wire.decode(reply.get("value"), data, request=request)
             except (wire.WireError, TypeError, ValueError):
-                return Outcome("error", error="the worker sent back malformed data")
+                return Outcome("error", error="the worker sent back malformed data", failure=Failure.MALFORMED)
             return Outcome("ok", result=result, args_after=args_after)
         if status == "not_implemented":
             return Outcome(status, error="not implemented yet (it raises NotImplementedError)")
@@ -302,7 +313,7 @@ class Grader:
         return Outcome("error", error=error_message(reply, sub, self.options.memory))
 
     def _oracle(self, problem: Problem, case: Case) -> Oracle:
-        return Oracle(problem, case, self._requests[problem.name], self._answers)
+        return Oracle(problem, case, self._requests[problem.name], self._answers, self.exercise)
 
     def reply_limit(self, problem: Problem) -> int:
         """Bytes of arrays accepted in one frame from the worker while `problem` is called:
@@ -391,8 +402,9 @@ def load_error_matters(err: dict, sub: submission.Submission) -> bool:
 TYPE_CHARS, MESSAGE_CHARS, WHERE_CHARS, LABEL_CHARS = 100, 500, 300, 100
 
 
-def load_message(err) -> str | None:
-    """The message for one definition that failed to load, or None if `err` is not one."""
+def load_message(err, course_modules=None) -> str | None:
+    """The message for one definition that failed to load, or None if `err` is not one.
+    `course_modules`: the exercise's modules that may be absent (default: the default exercise's)."""
     if not isinstance(err, dict):
         return None
     kind, message = clip(err.get("type"), TYPE_CHARS), clip(err.get("message", ""), MESSAGE_CHARS)
@@ -400,7 +412,9 @@ def load_message(err) -> str | None:
              else f"{clip(err.get('label'), LABEL_CHARS)}, line {clip(err.get('line'), 20)}")
     text = f"{where}: {kind}: {message}"
     module = quoted_name(message) if kind == "ModuleNotFoundError" else ""
-    if module and module.split(".")[0] in COURSE_MODULES:
+    if course_modules is None:
+        course_modules = exercises.default().course_modules
+    if module and module.split(".")[0] in course_modules:
         return f"{where}: module `{module}` is not available while grading; the grader skipped this import"
     return text + " (skipped; the rest of the submission was still loaded)"
 
@@ -430,11 +444,12 @@ class Batch:
 
     def __init__(self, files: list[tuple[Path, str]], options: Options | None = None,
                  out: Path | None = None, force: bool = False, forbidden: list[str] = (),
-                 early: EarlyStart | None = None):
+                 early: EarlyStart | None = None, exercise: Exercise | str | None = None):
         self.options = options or Options()
         self.files = files
         self.out = out
-        self.grader = Grader(self.options, prestart=False, early=early)
+        self.exercise = exercises.get(exercise) if exercise is not None else exercises.infer([p for p, _ in files])
+        self.grader = Grader(self.options, prestart=False, early=early, exercise=self.exercise)
         self.grader.forbidden = list(forbidden) + ([str(out.resolve())] if out else [])
         self.level = self.grader.launcher.level
         self.description = self.grader.launcher.description
@@ -451,7 +466,7 @@ class Batch:
                 doc = self._previous(name)
                 if doc is not None:
                     self.previous[name] = doc
-                    self.rows[name] = report.csv_row(doc)
+                    self.rows[name] = report.csv_row(doc, self.exercise.order)
                     self.done[name] = SubmissionResult.from_dict(doc["extra_data"]["details"])
 
     def output_name(self, name: str) -> str:
@@ -470,7 +485,8 @@ class Batch:
             if not secret.verify(doc, self.key):
                 return None
             extra = doc["extra_data"]
-            if extra["sha256"] == self.digests[name] and extra["submission"] == name:
+            if (extra["sha256"] == self.digests[name] and extra["submission"] == name
+                    and extra["details"].get("exercise", self.exercise.name) == self.exercise.name):
                 SubmissionResult.from_dict(extra["details"])
                 return doc
         except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
@@ -574,19 +590,19 @@ class Batch:
         """A fault of the grader itself on one file ends as that file's result, not the batch's end."""
         self.internal_errors.append(f"{name}: {type(exc).__name__}: {clip(str(exc), 500)}")
         result = SubmissionResult(name=name, path=str(path), sandbox=self.level,
-                                  sandbox_description=self.description)
+                                  sandbox_description=self.description, exercise=self.exercise.name)
         result.messages.append(f"the grader failed on this submission ({type(exc).__name__}: {clip(str(exc), 500)}); "
                                f"nothing was graded; please report this")
-        for problem in PROBLEMS:
+        for problem in self.exercise.problems:
             result.functions.append(FunctionResult(problem.name, problem.points, problem="not graded "
-                                                   "(internal error of the grader)"))
+                                                   "(internal error of the grader)", failure=Failure.INTERNAL))
         return result
 
     def _record(self, result: SubmissionResult) -> None:
-        if any("internal error of the grader" in (f.problem or "") for f in result.functions):
+        if any(f.failure is Failure.INTERNAL for f in result.functions):
             return  # not written: the next run grades it again
         doc = report.gradescope(result, self.digests.get(result.name, ""), self.options.seed)
-        self.rows[result.name] = report.csv_row(doc)  # the document itself is not kept: memory stays small
+        self.rows[result.name] = report.csv_row(doc, self.exercise.order)  # the document itself is not kept: memory stays small
         if self.out is not None:
             secret.sign(doc, self.key)
             report.write_atomic(report.result_path(self.out, self.stems[result.name]), json.dumps(doc, indent=2))
@@ -596,7 +612,7 @@ class Batch:
     CSV_EVERY = 2.0  # seconds between rewrites of grades.csv during a batch (rewriting it per result is quadratic)
 
     def _write_csv(self) -> None:
-        report.write_atomic(self.out / "grades.csv", report.csv_text(list(self.rows.values())))
+        report.write_atomic(self.out / "grades.csv", report.csv_text(list(self.rows.values()), self.exercise.order))
         self._csv_written = time.monotonic()
 
 
@@ -683,11 +699,13 @@ def _pool_grade(path: Path, name: str) -> SubmissionResult:
 
 
 def grade(paths: list[str | Path], options: Options | None = None, out: Path | None = None,
-          progress: Callable[[SubmissionResult], None] | None = None) -> Report:
-    """Grade every submission found under paths (files, or folders searched for .ipynb/.py).
+          progress: Callable[[SubmissionResult], None] | None = None,
+          exercise: Exercise | str | None = None) -> Report:
+    """Grade every submission found under paths (files, or folders searched for .ipynb/.py)
+    as `exercise` (default: inferred from the submissions' function names, see exercise.infer).
     Ctrl-C stops at once and raises KeyboardInterrupt, nothing left running (Batch.run)."""
     started = time.monotonic()
-    batch = Batch(submission.discover(paths), options, out=out,
-                  forbidden=[str(Path(p).resolve()) for p in paths])
+    batch = Batch(submission.discover(paths, exercises.course_files()), options, out=out,
+                  forbidden=[str(Path(p).resolve()) for p in paths], exercise=exercise)
     results = batch.run(progress)
     return Report(results=results, sandbox=batch.level, elapsed=time.monotonic() - started)

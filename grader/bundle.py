@@ -50,7 +50,13 @@ from pathlib import Path
 DISTRIBUTION = "rnn-course-grader"
 PACKAGE_DIR = Path(__file__).resolve().parent
 CASE_TAG = re.compile(r"\s*\[case (\d+): [^\]]*\]")
-EXPECTED_NOTEBOOK = "rnn_lstm.ipynb"
+
+
+def expected_notebook(exercise=None) -> str:
+    """The file name an upload's notebook has (the exercise's; default: the default exercise's)."""
+    from .exercise import get
+
+    return get(exercise).notebook
 SECRET_NAME = "grader-secret.key"
 NOT_CHOSEN = 3  # exit status of `choose` when no file can be graded
 
@@ -125,8 +131,24 @@ def source_files() -> list[tuple[Path, str]]:
     return out
 
 
-def build(out_zip: Path, key: bytes | None = None) -> list[str]:
-    """Write the Gradescope autograder zip with this secret (default: a new one); return the names it holds."""
+def run_autograder_text(exercise: str | None = None) -> str:
+    """run_autograder; with `exercise` (a built-in exercise's name), every step is told which one."""
+    if exercise is None:
+        return RUN_AUTOGRADER
+    from .exercise import get
+
+    flag = f"--exercise {get(exercise).name}"
+    steps = ("-m grader.bundle choose ", "-m grader grade ", "-m grader.bundle finish ")
+    text = RUN_AUTOGRADER
+    for step in steps:
+        assert text.count(f'"$PYTHON" {step}') == 1, step  # each step is run once, by this line
+        text = text.replace(f'"$PYTHON" {step}', f'"$PYTHON" {step}{flag} ')
+    return text
+
+
+def build(out_zip: Path, key: bytes | None = None, exercise: str | None = None) -> list[str]:
+    """Write the Gradescope autograder zip with this secret (default: a new one) for `exercise`
+    (a built-in exercise's name; default: whatever each upload is inferred to be); return the names it holds."""
     from .secret import SIZE
 
     key = key if key is not None else secrets.token_bytes(SIZE)
@@ -134,7 +156,7 @@ def build(out_zip: Path, key: bytes | None = None) -> list[str]:
     out_zip.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
+        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", run_autograder_text(exercise))):
             info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
             info.external_attr = (stat.S_IFREG | 0o755) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -161,10 +183,11 @@ def student_text(text: str) -> str:
     return CASE_TAG.sub(lambda m: f" [hidden case {m.group(1)}]", text)
 
 
-def choose(folder: Path) -> tuple[Path | None, str]:
+def choose(folder: Path, exercise=None) -> tuple[Path | None, str]:
     """(the one file of an upload to grade, or None; what was decided, in words). See the module's rule."""
     from .submission import discover
 
+    EXPECTED_NOTEBOOK = expected_notebook(exercise)
     folder = Path(folder)
     found = discover([folder]) if folder.is_dir() else []
     # a link in an upload could point at the autograder's own files (the secret): never graded
@@ -212,24 +235,25 @@ def for_students(doc: dict) -> dict:
     return out
 
 
-def failure(message: str) -> dict:
-    from .problems import BY_NAME, DISPLAY_ORDER
+def failure(message: str, exercise=None) -> dict:
+    from .exercise import get
 
+    exercise = get(exercise)
     return {"score": 0.0, "execution_time": 0.0, "output": message, "visibility": "visible",
             "stdout_visibility": "hidden",
-            "tests": [{"name": n, "score": 0.0, "max_score": BY_NAME[n].points, "status": "failed",
-                       "output": "not graded: " + message, "visibility": "visible"} for n in DISPLAY_ORDER]}
+            "tests": [{"name": n, "score": 0.0, "max_score": exercise.by_name[n].points, "status": "failed",
+                       "output": "not graded: " + message, "visibility": "visible"} for n in exercise.order]}
 
 
-def finish(status: int, graded: str, stderr: str, chosen: str = "") -> tuple[dict, str]:
+def finish(status: int, graded: str, stderr: str, chosen: str = "", exercise=None) -> tuple[dict, str]:
     """(results.json document, text for the instructor's stdout) from `grade`'s exit status and outputs
     (status NOT_CHOSEN: `choose` found no file to grade, and stderr says why)."""
     if status == NOT_CHOSEN:
         message = stderr.strip().splitlines()[-1][:4000] if stderr.strip() else "nothing in your upload could be graded"
-        return failure(message), stderr
+        return failure(message, exercise), stderr
     if status == 2 and "no .ipynb or .py submission" in stderr:
         doc = failure("no notebook (.ipynb) or Python file (.py) was found in your upload: "
-                      "upload your completed rnn_lstm.ipynb and submit again.")
+                      f"upload your completed {expected_notebook(exercise)} and submit again.", exercise)
         return doc, stderr
     try:
         parsed = json.loads(graded)
@@ -237,10 +261,11 @@ def finish(status: int, graded: str, stderr: str, chosen: str = "") -> tuple[dic
         parsed = None
     if status not in (0, 1) or parsed is None:
         doc = failure("the autograder could not grade this upload (an internal error, not a problem with "
-                      "your code as far as it can tell); please tell your instructor.")
+                      "your code as far as it can tell); please tell your instructor.", exercise)
         return doc, f"grade exited with status {status}\n{stderr}"
     if not isinstance(parsed, dict):
-        doc = failure("the autograder could not grade this upload (an internal error); please tell your instructor.")
+        doc = failure("the autograder could not grade this upload (an internal error); please tell your instructor.",
+                      exercise)
         return doc, f"expected one result document from grade, got {type(parsed).__name__}\n{stderr}"
     full = parsed
     if chosen:
@@ -262,13 +287,15 @@ def main(argv: list[str] | None = None) -> int:
     fin.add_argument("--stderr", type=Path, required=True, help="its stderr")
     fin.add_argument("--results", type=Path, required=True, help="where to write results.json")
     fin.add_argument("--chosen", type=Path, default=None, help="the output of `choose` (what was graded, and why)")
+    fin.add_argument("--exercise", default=None, help="the exercise graded (default: the default one)")
     pick = sub.add_parser("choose", help="print the one file of an upload to grade (exit 3 and say why if none)",
-                          description="One upload is graded as exactly one file: the " + EXPECTED_NOTEBOOK +
+                          description="One upload is graded as exactly one file: the " + expected_notebook() +
                                       " nearest the top, else the only .ipynb/.py file, else none (exit 3).")
     pick.add_argument("folder", type=Path, help="the upload (e.g. /autograder/submission)")
+    pick.add_argument("--exercise", default=None, help="the exercise graded (its notebook's name is looked for)")
     args = parser.parse_args(argv)
     if args.command == "choose":
-        path, why = choose(args.folder)
+        path, why = choose(args.folder, args.exercise)
         if path is None:
             print(why, file=sys.stderr)
             return NOT_CHOSEN
@@ -278,7 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     from .report import write_atomic
 
     read = lambda p: p.read_text(encoding="utf-8", errors="replace") if p and p.is_file() else ""  # noqa: E731
-    doc, instructor = finish(args.status, read(args.graded), read(args.stderr), chosen_line(read(args.chosen)))
+    doc, instructor = finish(args.status, read(args.graded), read(args.stderr), chosen_line(read(args.chosen)),
+                             args.exercise)
     write_atomic(args.results, json.dumps(doc, indent=2))
     print(instructor)
     return 0

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .problems import ATOL, CELL_CACHE, INPUT_MUTATION_PENALTY, RTOL, Case, Problem
-from .results import FAIL_MARK, PASS_MARK, Check, FunctionResult, line
+from .results import FAIL_MARK, PASS_MARK, Check, Failure, FunctionResult, line
 
 __all__ = ["PASS_MARK", "FAIL_MARK", "line", "array_problem", "describe_type", "evaluate", "Outcome"]
 
@@ -30,18 +29,28 @@ def describe_type(value) -> str:
     return f"{article} {name}"
 
 
-def array_problem(got, want: np.ndarray) -> str | None:
+def _default_tolerance() -> tuple[float, float]:
+    from .exercise import default
+
+    tolerance = default().tolerance
+    return tolerance.rtol, tolerance.atol
+
+
+def array_problem(got, want: np.ndarray, rtol: float | None = None, atol: float | None = None) -> str | None:
     """What is wrong with `got` as a stand-in for the array `want`, or None if nothing.
 
     Checks, in order: a numpy array, the shape, numbers (not objects/strings),
-    finiteness, then values within numpy.isclose(got, want, rtol=RTOL, atol=ATOL).
+    finiteness, then values within numpy.isclose(got, want, rtol, atol) (the
+    exercise's tolerance; the default exercise's when not given).
     """
+    if rtol is None or atol is None:
+        rtol, atol = _default_tolerance()
     if not isinstance(got, np.ndarray):
         return f"is {describe_type(got)}, expected a numpy array"
     if got.shape == want.shape and got.dtype.kind == "f":
         # fast path, same test as numpy.isclose; NaN and infinity fail it and are named below
         with np.errstate(all="ignore"):
-            if (np.abs(got - want) <= ATOL + RTOL * np.abs(want)).all():
+            if (np.abs(got - want) <= atol + rtol * np.abs(want)).all():
                 return None
     if got.shape != want.shape:
         return f"has shape {tuple(got.shape)}, expected {tuple(want.shape)}"
@@ -52,10 +61,34 @@ def array_problem(got, want: np.ndarray) -> str | None:
     got = got.astype(np.float64)
     if not np.all(np.isfinite(got)):
         return "contains NaN or infinity"
-    if not np.allclose(got, want, rtol=RTOL, atol=ATOL):
+    if not np.allclose(got, want, rtol=rtol, atol=atol):
         error = float(np.max(np.abs(got - want)))
-        return f"wrong values: largest difference {error:.3g} (tolerance: rtol={RTOL:g}, atol={ATOL:g})"
+        return f"wrong values: largest difference {error:.3g} (tolerance: rtol={rtol:g}, atol={atol:g})"
     return None
+
+
+def scalar_problem(got, want, rtol: float, atol: float) -> str | None:
+    """What is wrong with `got` as the scalar `want` (a bool, an integer or a real number), or None."""
+    if isinstance(want, (bool, np.bool_)):
+        if not isinstance(got, (bool, np.bool_)):
+            return f"is {describe_type(got)}, expected a bool ({bool(want)})"
+        return None if bool(got) == bool(want) else f"is {bool(got)}, expected {bool(want)}"
+    real = isinstance(got, (int, float, np.integer, np.floating)) and not isinstance(got, (bool, np.bool_))
+    if isinstance(want, (int, np.integer)):
+        if not real or (isinstance(got, (float, np.floating)) and not float(got).is_integer()):
+            return f"is {describe_type(got)}, expected the integer {int(want)}"
+        return None if int(got) == int(want) else f"is {int(got)}, expected {int(want)}"
+    if not real:
+        return f"is {describe_type(got)}, expected a number ({float(want):.6g})"
+    value = float(got)
+    if not np.isfinite(value):
+        return "is NaN or infinity"
+    if abs(value - float(want)) > atol + rtol * abs(float(want)):
+        return f"is {value:.6g}, expected {float(want):.6g} (tolerance: rtol={rtol:g}, atol={atol:g})"
+    return None
+
+
+_SCALARS = (bool, int, float, np.bool_, np.integer, np.floating)
 
 
 # ---------------------------------------------------------------------------- one function
@@ -69,17 +102,34 @@ class Outcome:
     result: object = None
     args_after: object = None
     error: str = ""  # for everything but "ok": what happened, in words
+    failure: Failure | None = None  # for everything but "ok": what kind of failure (default: from status)
+
+    def kind(self) -> Failure | None:
+        if self.status == "ok":
+            return None
+        return self.failure or _STATUS_FAILURE.get(self.status, Failure.RAISED)
+
+
+_STATUS_FAILURE = {"not_implemented": Failure.NOT_IMPLEMENTED, "missing": Failure.MISSING,
+                   "error": Failure.RAISED, "failure": Failure.CRASH}
 
 
 def passed_message(n: int) -> str:
     return f"correct on all {n} cases"
 
 
-def case_suffix(problem: Problem, case: Case) -> str:
-    return f" [case {case.index + 1}: {case.shape.describe(problem.sequence)}]"
+def case_suffix(problem, case, exercise=None) -> str:
+    exercise = exercise or _owner(problem)
+    return f" [case {case.index + 1}: {exercise.describe_case(problem, case)}]"
 
 
-def not_returned(problem: Problem, result) -> str | None:
+def _owner(problem):
+    from .exercise import owner
+
+    return owner(problem)
+
+
+def not_returned(problem, result) -> str | None:
     """Why the returned value is not of the right form (tuple of n items / dict), or None."""
     if problem.returns_dict:
         if not isinstance(result, dict):
@@ -99,10 +149,16 @@ def missing_key(key: str) -> str:
     return f"missing: the returned dict has no key '{key}'"
 
 
-def structure_problem(got, want, where: str) -> str | None:
-    """Compare a nested cache-like value with the reference, naming the first difference."""
+def structure_problem(got, want, where: str, rtol: float | None = None, atol: float | None = None) -> str | None:
+    """Compare a nested cache-like value with the reference, naming the first difference
+    (arrays, dicts, tuples/lists, and scalar leaves: bools, integers, real numbers)."""
+    if rtol is None or atol is None:
+        rtol, atol = _default_tolerance()
     if isinstance(want, np.ndarray):
-        problem = array_problem(got, want)
+        problem = array_problem(got, want, rtol, atol)
+        return f"{where} {problem}" if problem else None
+    if isinstance(want, _SCALARS):
+        problem = scalar_problem(got, want, rtol, atol)
         return f"{where} {problem}" if problem else None
     if isinstance(want, dict):
         if not isinstance(got, dict):
@@ -110,7 +166,7 @@ def structure_problem(got, want, where: str) -> str | None:
         for key, value in want.items():
             if key not in got:
                 return f"{where} has no key '{key}'"
-            problem = structure_problem(got[key], value, f"{where}['{key}']")
+            problem = structure_problem(got[key], value, f"{where}['{key}']", rtol, atol)
             if problem:
                 return problem
         return None
@@ -120,72 +176,37 @@ def structure_problem(got, want, where: str) -> str | None:
         if len(got) != len(want):
             return f"{where} has {len(got)} items, expected {len(want)}"
         for i, (g, w) in enumerate(zip(got, want)):
-            problem = structure_problem(g, w, f"{where}[{i}]")
+            problem = structure_problem(g, w, f"{where}[{i}]", rtol, atol)
             if problem:
                 return problem
     return None
 
 
-def cache_problem(problem: Problem, got, want) -> str | None:
-    """The cache layout of interfaces.md, with the items named. Items that are also
-    graded outputs (a_next, c_next) are checked for form only: a wrong a_next
-    loses its points once, under a_next."""
-    names = CELL_CACHE[problem.model]
-
-    def cell(g, w, where):
-        if not isinstance(g, (tuple, list)):
-            return f"{where} is {describe_type(g)}, expected a tuple ({', '.join(names)})"
-        if len(g) != len(names):
-            return f"{where} has {len(g)} items, expected {len(names)} ({', '.join(names)})"
-        for i, name in enumerate(names):
-            if name in problem.weights and isinstance(w[i], np.ndarray):
-                # graded on its own: here only its form counts, so one mistake costs once
-                if not isinstance(g[i], np.ndarray) or g[i].shape != w[i].shape:
-                    p = f"{where} item {i} ({name}) " + (array_problem(g[i], w[i]) or "")
-                    return p.strip()
-                continue
-            p = structure_problem(g[i], w[i], f"{where} item {i} ({name})")
-            if p:
-                return p
-        return None
-
-    if not problem.sequence:
-        return cell(got, want, "cache")
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        what = f"{len(got)} items" if isinstance(got, (tuple, list)) else describe_type(got)
-        return f"caches is {what}, expected a tuple (list of the T_x cell caches, x)"
-    cells, x = got
-    if not isinstance(cells, (tuple, list)):
-        return f"caches[0] is {describe_type(cells)}, expected a list of the T_x cell caches"
-    if len(cells) != len(want[0]):
-        return f"caches[0] holds {len(cells)} cell caches, expected T_x = {len(want[0])}"
-    for t, (g, w) in enumerate(zip(cells, want[0])):
-        p = cell(g, w, f"caches[0][{t}]")
-        if p:
-            return p
-    p = structure_problem(x, want[1], "caches[1] (x)")
-    return p
-
-
-def outputs_of(problem: Problem, result) -> dict:
+def outputs_of(problem, result) -> dict:
     """The returned value as {output name / gradient key: value} (assumes the form is right)."""
     if problem.returns_dict:
         return result
     return dict(zip(problem.outputs, result))
 
 
-def output_problem(problem: Problem, key: str, got, want) -> str | None:
-    if key == problem.cache_output:
-        return cache_problem(problem, got, want)
-    return array_problem(got, want)
+def output_problem(problem, key: str, got, want, exercise=None) -> str | None:
+    """What is wrong with output `key` (the exercise's comparison), or None."""
+    return (exercise or _owner(problem)).output_problem(problem, key, got, want)
 
 
-def changed_input(problem: Problem, before: tuple, after) -> str | None:
+def changed_input(problem, before: tuple, after) -> str | None:
     """The first argument (or part of one) the call modified in place, or None."""
 
     def same(a, b, where):
         if isinstance(a, np.ndarray):
             if not isinstance(b, np.ndarray) or a.shape != b.shape or not (a == b).all():
+                return where
+            return None
+        if isinstance(a, _SCALARS):
+            if isinstance(b, np.ndarray) and b.shape == ():
+                b = b[()]
+            if (not isinstance(b, _SCALARS) or isinstance(b, (bool, np.bool_)) != isinstance(a, (bool, np.bool_))
+                    or not (a == b or (a != a and b != b))):
                 return where
             return None
         if isinstance(a, dict):
@@ -214,25 +235,29 @@ def changed_input(problem: Problem, before: tuple, after) -> str | None:
     return None
 
 
-def evaluate(problem: Problem, cases: list[Case], outcomes: list[Outcome],
-             diagnose=None) -> FunctionResult:
+def evaluate(problem, cases: list, outcomes: list[Outcome],
+             diagnose=None, exercise=None) -> FunctionResult:
     """Score one function from its outcomes on the hidden cases.
 
     Each output / gradient key earns its weight only if it is right on every
     case. `diagnose(problem, cases, outcomes, wrong_keys)` returns hints.
+    `exercise`: the one `problem` belongs to (found from the problem when not given).
     """
+    exercise = exercise or _owner(problem)
     fr = FunctionResult(problem.name, problem.points)
     first = outcomes[0] if outcomes else Outcome("missing")
     if first.status != "ok" and all(o.status == first.status for o in outcomes):
         fr.problem = first.error
+        fr.failure = first.kind()
         fr.checks = [Check(k, w, False, "not checked") for k, w in problem.weights.items()]
         if first.status == "error" and diagnose is not None:
-            fr.hints = diagnose_error(problem, cases, outcomes)
+            fr.hints = diagnose_error(problem, cases, outcomes, exercise)
         return fr
     wrong: dict[str, str] = {}
     for case, outcome in zip(cases, outcomes):
-        suffix = case_suffix(problem, case)
+        suffix = case_suffix(problem, case, exercise)
         if outcome.status != "ok":
+            fr.failure = fr.failure or outcome.kind()
             for key in problem.outputs:
                 wrong.setdefault(key, outcome.error + suffix)
             continue
@@ -248,9 +273,11 @@ def evaluate(problem: Problem, cases: list[Case], outcomes: list[Outcome],
             if key not in got:
                 wrong[key] = missing_key(key)
                 continue
-            p = output_problem(problem, key, got[key], case.expected[key])
+            p = exercise.output_problem(problem, key, got[key], case.expected[key])
             if p:
                 wrong[key] = p + suffix
+    if wrong and fr.failure is None:
+        fr.failure = Failure.WRONG
     ran = any(o.status == "ok" for o in outcomes)
     fr.checks = [Check(k, w, k not in wrong, wrong.get(k, passed_message(len(cases))))
                  for k, w in problem.weights.items()]
@@ -262,7 +289,7 @@ def evaluate(problem: Problem, cases: list[Case], outcomes: list[Outcome],
         if outcome.status == "ok":
             where = changed_input(problem, case.args, outcome.args_after)
             if where:
-                fr.penalty = round(INPUT_MUTATION_PENALTY * problem.points, 4)
+                fr.penalty = round(exercise.input_mutation_penalty * problem.points, 4)
                 fr.checks.append(Check("inputs unchanged", 0.0, False,
                                        f"the function modified its input `{where}` in place; work on a "
                                        f"copy instead (-{fr.penalty:g} points)"))
@@ -277,8 +304,8 @@ def evaluate(problem: Problem, cases: list[Case], outcomes: list[Outcome],
 
 # ---------------------------------------------------------------------------- known mistakes
 
-def diagnose(problem: Problem, cases: list[Case], outcomes: list[Outcome], wrong: set[str]) -> list[str]:
-    """Hints for the known mistakes (grader.mistakes) whose outputs the submission reproduces.
+def diagnose(problem, cases: list, outcomes: list[Outcome], wrong: set[str], exercise=None) -> list[str]:
+    """Hints for the known mistakes (the exercise's catalogue) whose outputs the submission reproduces.
 
     A mistake is recognised when every output it makes wrong (as this module
     judges them, on these cases) is wrong in the submission too, and each of
@@ -287,18 +314,18 @@ def diagnose(problem: Problem, cases: list[Case], outcomes: list[Outcome], wrong
     gets no hint. Of two matching mistakes, one that explains a strict part of
     what the other explains is dropped. The variants' outputs are computed
     once per case (memoised on the case), so diagnosing costs a comparison per
-    known mistake. When no known mistake matches, `grader.edits.explain`
-    looks for the one slip in the right lines that gives these outputs, and
-    else `grader.symptoms.symptoms` names a fact about a wrong output that
-    points at its cause.
+    known mistake. When no known mistake matches, the exercise's `explain`
+    gives its hints (the RNN/LSTM exercise looks for the one slip in the
+    right lines that gives these outputs, else names a fact about a wrong
+    output that points at its cause).
     """
-    from .mistakes import for_function
-
+    exercise = exercise or _owner(problem)
+    output_problem = exercise.output_problem
     if len(outcomes) < len(cases) or any(o.status != "ok" or not_returned(problem, o.result) for o in outcomes):
         return []
     got = [outputs_of(problem, o.result) for o in outcomes]
     found = []  # (hint, the outputs it explains)
-    for mistake in for_function(problem.name):
+    for mistake in exercise.mistakes(problem.name):
         if not wrong & set(mistake.outputs):
             continue
         variants = []
@@ -317,23 +344,19 @@ def diagnose(problem: Problem, cases: list[Case], outcomes: list[Outcome], wrong
             found.append((mistake.hint, claimed))
     # a mistake that explains only part of what another matching one explains is not the cause
     hints = [hint for hint, claimed in found if not any(claimed < other for _, other in found)]
-    if not hints:  # no known mistake: a one-slip edit of the right lines, else a symptom
-        from .edits import explain
-        from .symptoms import symptoms
-
+    if not hints:  # no known mistake: the exercise's own analyses
         try:
             with np.errstate(all="ignore"):
-                hints = explain(problem, cases, got, wrong) or symptoms(problem, cases, got, wrong)
+                hints = list(exercise.explain(problem, cases, got, wrong))
         except Exception:  # noqa: BLE001 - a value the analyses did not foresee: no hint, never a crash
             hints = []
     return hints
 
 
-def diagnose_error(problem: Problem, cases: list[Case], outcomes: list[Outcome]) -> list[str]:
-    """For a function that raised on every case: the exception's shapes named (grader.crashes), or []."""
-    from .crashes import explain_error
-
+def diagnose_error(problem, cases: list, outcomes: list[Outcome], exercise=None) -> list[str]:
+    """For a function that raised on every case: the exercise's hints about the error, or []."""
+    exercise = exercise or _owner(problem)
     try:
-        return explain_error(problem, cases, outcomes)
+        return list(exercise.explain_error(problem, cases, outcomes))
     except Exception:  # noqa: BLE001 - a message the analysis did not foresee: no hint, never a crash
         return []

@@ -96,6 +96,34 @@ def program_name(argv0: str | None = None) -> str:
 SCRIPT = "rnn-grader"  # the console script of pyproject.toml
 
 
+def add_exercise_options(parser: argparse.ArgumentParser, inferred: str) -> None:
+    """--exercise NAME and --exercise-module MODULE (docs/exercises.md)."""
+    parser.add_argument("--exercise", default=None, metavar="NAME",
+                        help=f"the exercise graded (default: {inferred}; see docs/exercises.md)")
+    parser.add_argument("--exercise-module", action="append", default=[], metavar="MODULE",
+                        help="load an exercise that lives outside the grader: a dotted module name "
+                             "(importable from here) whose module defines EXERCISE; repeatable")
+
+
+def chosen_exercise(args, files=None, assignment: str | None = None):
+    """The exercise a command works on: --exercise, else the assignment's, else inferred from the
+    files' function names, else the default one. A clear UsageError when none fits."""
+    from . import exercise as exercises
+
+    try:
+        for dotted in getattr(args, "exercise_module", None) or []:
+            exercises.load_module(dotted)
+        if getattr(args, "exercise", None):
+            return exercises.get(args.exercise)
+        if assignment is not None:
+            return exercises.for_assignment(assignment)
+        if files is not None:
+            return exercises.infer(files)
+        return exercises.default()
+    except exercises.UnknownExercise as exc:
+        raise UsageError(str(exc)) from None
+
+
 def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     prog = prog or program_name()
     named = lambda text: text.replace("python -m grader", prog)  # noqa: E731 - examples as invoked
@@ -108,6 +136,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
                            description="Grade submissions (.ipynb or .py files, or folders of them).",
                            epilog=named(EPILOG), formatter_class=argparse.RawDescriptionHelpFormatter)
     grade.add_argument("paths", nargs="+", metavar="PATH", help="a submission file or a folder of them")
+    add_exercise_options(grade, "inferred from the functions the submissions define")
     grade.add_argument("--format", choices=("text", "json", "gradescope", "html"), default="text",
                        help="what to print on stdout (default: text); html: write feedback pages into --out "
                             "and print their paths")
@@ -173,6 +202,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
                       help="the course's secret (default: $RNN_GRADER_SECRET_FILE, else grader-secret.key in the "
                            "course folder, created there on first use)")
     add_isolation(sync)
+    add_exercise_options(sync, "the one the assignment maps to")
 
     auto = sub.add_parser(
         "nbgrader-autograde", help="`nbgrader autograde ASSIGNMENT`, then nbgrader-sync: one step, nothing forgotten",
@@ -189,6 +219,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
                       help="as for nbgrader-sync")
     auto.add_argument("--secret", type=Path, default=None, metavar="FILE", help="as for nbgrader-sync")
     add_isolation(auto)
+    add_exercise_options(auto, "the one the assignment maps to")
 
     init = sub.add_parser(
         "init-secret", help="create the deployment's secret the hidden cases come from",
@@ -209,6 +240,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     bundle.add_argument("output", metavar="OUT.zip", type=Path, help="the zip file to write")
     bundle.add_argument("--secret", type=Path, default=None, metavar="FILE",
                         help="put this secret in the bundle (default: a new one, made for this bundle)")
+    add_exercise_options(bundle, "inferred from each upload")
 
     rep = sub.add_parser(
         "report", help="one HTML page with plots for a graded class (the --out folder of grade)",
@@ -219,6 +251,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     rep.add_argument("folder", metavar="DIR", type=Path, help="the --out folder of `grade`")
     rep.add_argument("--output", type=Path, metavar="FILE", help="the page to write (default: DIR/report.html)")
     rep.add_argument("--title", default="Class report", help="the page's title")
+    add_exercise_options(rep, "the one the results were graded as")
 
     canvas = sub.add_parser(
         "export-canvas", help="write a gradebook CSV that Canvas imports (Grades > Import)",
@@ -241,6 +274,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
                         help="the assignment's points possible in Canvas: totals are scaled to it "
                              "(default: the rubric's 100)")
     canvas.add_argument("--output", type=Path, metavar="FILE", help="the CSV to write (default: DIR/canvas.csv)")
+    add_exercise_options(canvas, "the one the results were graded as")
     return parser
 
 
@@ -340,7 +374,10 @@ def _make_batch(args, early):
     for p in args.paths:
         if not os.path.exists(p):
             raise UsageError(f"{p}: no such file or folder")
-    files = submission.discover(args.paths)
+    from .exercise import course_files
+
+    chosen_exercise(args)  # loads --exercise-module first: its course files are not submissions
+    files = submission.discover(args.paths, course_files())
     if not files:
         raise UsageError("no .ipynb or .py submission found under " + ", ".join(args.paths))
     if args.out is not None and args.out.exists() and not args.out.is_dir():
@@ -353,7 +390,8 @@ def _make_batch(args, early):
                           secret=None if args.seed is not None else load_secret(args.secret))
     try:
         batch = api.Batch(files, options, out=args.out, force=args.force,
-                          forbidden=[str(Path(p).resolve()) for p in args.paths], early=early)
+                          forbidden=[str(Path(p).resolve()) for p in args.paths], early=early,
+                          exercise=chosen_exercise(args, [f for f, _ in files]))
     except SandboxUnavailable as exc:
         raise UsageError(str(exc)) from None
     return batch
@@ -386,9 +424,7 @@ def _run_batch(args, batch) -> int:
     if args.format == "json":
         report.write_json(results, sys.stdout)
     elif args.format == "gradescope":
-        docs = [batch.previous.get(r.name) or report.gradescope(r, batch.digests.get(r.name, ""), seed)
-                for r in results]
-        print(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2))
+        print(json.dumps(report.gradescope_output(results, batch.previous, batch.digests, seed), indent=2))
     elif args.format == "html":
         pass  # the pages' paths are printed below
     else:
@@ -400,9 +436,7 @@ def _run_batch(args, batch) -> int:
     if pages:
         from . import htmlreport
 
-        for r in results:
-            path = htmlreport.feedback_path(args.out, batch.output_name(r.name))
-            report.write_atomic(path, htmlreport.feedback_page(r))
+        for path in htmlreport.write_feedback_pages(args.out, results, batch.output_name):
             if args.format == "html":
                 print(report.terminal_safe(path))
     if args.out is not None:
@@ -465,14 +499,15 @@ def run_sync(args) -> int:
     from .report import terminal_safe
 
     try:
-        overrides = nbgrader_sync.parse_overrides(args.map)
+        overrides = nbgrader_sync.parse_overrides(args.map, chosen_exercise(args, assignment=args.assignment))
         root = args.course_dir or Path.cwd()
         options = api.Options(timeout=args.timeout, jobs=args.jobs, sandbox=args.sandbox,
                               secret=load_secret(args.secret, root, create_in_folder=True))
         progress = Progress(0, mode="off")
+        exercise = chosen_exercise(args, assignment=args.assignment)
         sync = nbgrader_sync.sync(args.assignment, root=root, students=args.student or None, options=options,
                                   overrides=overrides, dry_run=args.dry_run, annotate=not args.no_annotate,
-                                  out=args.out, db_url=args.db, progress=progress.step)
+                                  out=args.out, db_url=args.db, progress=progress.step, exercise=exercise)
     except nbgrader_sync.SyncError as exc:
         raise UsageError(str(exc)) from None
     except ImportError as exc:
@@ -501,7 +536,12 @@ def run_bundle(args) -> int:
             key = secret.read(args.secret)
         except secret.SecretError as exc:
             raise UsageError(str(exc)) from None
-    names = bundle.build(args.output, key)
+    exercise = chosen_exercise(args) if args.exercise or args.exercise_module else None
+    from .exercise import BUILTIN_PACKAGE
+
+    if exercise is not None and not type(exercise).__module__.startswith(BUILTIN_PACKAGE + "."):
+        raise UsageError(f"--exercise {exercise.name}: only the grader's built-in exercises can go into a bundle")
+    names = bundle.build(args.output, key, exercise.name if exercise else None)
     print(f"wrote {args.output} ({len(names)} files: setup.sh, run_autograder, grader-src/); "
           f"upload it as the autograder on Gradescope", file=sys.stderr)
     return 0
@@ -529,7 +569,6 @@ def run_report(args) -> int:
 
 def run_canvas(args) -> int:
     from . import report
-    from .problems import TOTAL_POINTS
 
     if not args.folder.is_dir():
         raise UsageError(f"{args.folder}: not a folder (give the --out folder of `{args.prog} grade`)")
@@ -538,8 +577,9 @@ def run_canvas(args) -> int:
         raise UsageError(f"{args.folder}: no results.json found; run `{args.prog} grade PATH --out {args.folder}` first")
     try:
         roster = report.read_canvas_roster(args.roster) if args.roster else None
+        exercise = chosen_exercise(args) if args.exercise else _exercise_of_docs(docs, args)
         export = report.canvas_csv(docs, args.assignment, roster, match=args.match,
-                                   points=args.points or TOTAL_POINTS)
+                                   points=args.points or exercise.total_points, exercise=exercise)
     except report.CanvasError as exc:
         raise UsageError(str(exc)) from None
     output = args.output or args.folder / "canvas.csv"
@@ -553,6 +593,19 @@ def run_canvas(args) -> int:
     print(output)
     print(f"{export.students} students written to {output}: import it in Canvas (Grades > Import)", file=sys.stderr)
     return 0
+
+
+def _exercise_of_docs(docs: list[dict], args):
+    """The exercise results.json documents were graded as (documents older than the field: the default)."""
+    from . import exercise as exercises
+
+    chosen_exercise(args)  # loads --exercise-module
+    for doc in docs:
+        details = doc.get("extra_data", {}).get("details")
+        name = details.get("exercise") if isinstance(details, dict) else None
+        if isinstance(name, str) and name in exercises.names():
+            return exercises.get(name)
+    return exercises.default()
 
 
 class Progress:

@@ -26,8 +26,16 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-from .problems import BY_NAME, DISPLAY_ORDER
-from .results import SubmissionResult
+from .results import Failure, SubmissionResult
+
+
+def display_order(results: list[SubmissionResult]) -> list[str]:
+    """The functions in the order the results list them (the exercise's display order)."""
+    seen: dict[str, None] = {}
+    for r in results:
+        for f in r.functions:
+            seen.setdefault(f.name)
+    return list(seen)
 
 CSS = """
 *{box-sizing:border-box}
@@ -101,7 +109,7 @@ def lost(f) -> float:
 def summary(result: SubmissionResult) -> str:
     """The opening box of a feedback page: the score, then the functions to fix, first one first."""
     head = f'<p class="score">Score: {result.score:g} / {result.max_score:g}</p>'
-    order = {n: i for i, n in enumerate(DISPLAY_ORDER)}
+    order = {n: i for i, n in enumerate(display_order([result]))}
     failing = sorted((f for f in result.functions if not f.passed), key=lambda f: order.get(f.name, len(order)))
     if not result.functions:
         body = "<p>Nothing could be graded: see the messages below.</p>"
@@ -120,6 +128,18 @@ def summary(result: SubmissionResult) -> str:
 
 def feedback_path(out: Path, name: str) -> Path:
     return out / (name + ".html")
+
+
+def write_feedback_pages(out: Path, results: list[SubmissionResult], output_name) -> list[Path]:
+    """Write each result's feedback page to out/<output_name(submission)>.html (atomically); their paths."""
+    from .report import write_atomic
+
+    paths = []
+    for r in results:
+        path = feedback_path(out, output_name(r.name))
+        write_atomic(path, feedback_page(r))
+        paths.append(path)
+    return paths
 
 
 # ---------------------------------------------------------------------------- a class
@@ -156,26 +176,18 @@ def link(page: Path, report_dir: Path | None) -> str:
     return quote(Path(rel).as_posix())
 
 
-TIMEOUT_WORDS = ("did not finish",)
-CRASH_WORDS = ("stopped the worker",)
-LOAD_WORDS = ("could not be read", "could not load the submission's definitions")
-
-
 def troubles(result: SubmissionResult) -> list[str]:
     """What went wrong with a submission as a whole: timeouts, crashes, files that did not load."""
-    texts = [f.problem or "" for f in result.functions] + [c.message for f in result.functions for c in f.checks]
     found = []
-    timed = sorted({f.name for f in result.functions
-                    if any(w in (f.problem or "") + " ".join(c.message for c in f.checks) for w in TIMEOUT_WORDS)})
+    timed = sorted({f.name for f in result.functions if f.kind is Failure.TIMEOUT})
     if timed:
         found.append("timed out in " + ", ".join(timed))
-    crashed = sorted({f.name for f in result.functions
-                      if any(w in (f.problem or "") + " ".join(c.message for c in f.checks) for w in CRASH_WORDS)})
+    crashed = sorted({f.name for f in result.functions if f.kind is Failure.CRASH})
     if crashed:
         found.append("stopped the worker in " + ", ".join(crashed))
-    if any(w in t for t in texts for w in LOAD_WORDS):
+    if any(f.kind is Failure.LOAD_ERROR for f in result.functions):
         found.append("failed to load: " + (result.messages[0] if result.messages else "see its results"))
-    elif all((f.problem or "").startswith("not found") for f in result.functions):
+    elif all(f.kind is Failure.MISSING for f in result.functions):
         found.append("no graded function found")
     return found
 
@@ -214,7 +226,7 @@ def common_errors(results: list[SubmissionResult]) -> list[tuple[tuple[str, str]
     grouped: dict[tuple[str, frozenset], list[str]] = {}
     for (function, what), names in who.items():
         grouped.setdefault((function, frozenset(names)), []).append(what)
-    order = {n: i for i, n in enumerate(DISPLAY_ORDER)}
+    order = {n: i for i, n in enumerate(display_order(results))}
     rows = [((function, ", ".join(whats)), len(names)) for (function, names), whats in grouped.items()]
     return sorted(rows, key=lambda kv: (-kv[1], order.get(kv[0][0], 99), kv[0][1]))
 
@@ -267,7 +279,7 @@ def plots(data: ClassData, mistakes: list[tuple[tuple[str, str], int]],
     out.append(_figure("totals", _svg(fig), f"Distribution of totals over {len(totals)} submissions."))
     plt.close(fig)
 
-    names = list(DISPLAY_ORDER)
+    names = display_order(data.results)
     means, full = [], []
     for n in names:
         fs = [r.function(n) for r in data.results if any(f.name == n for f in r.functions)]
@@ -331,10 +343,10 @@ def class_report(data: ClassData, title: str = "Class report", report_dir: Path 
     parts += plots(data, mistakes, errors)
 
     rows = []
-    for n in DISPLAY_ORDER:
+    for n in display_order(results):
         fs = [r.function(n) for r in results if any(f.name == n for f in r.functions)]
         if fs:
-            rows.append(f"<tr><td>{breakable(n)}</td><td>{sum(f.score for f in fs) / len(fs):.2f} / {BY_NAME[n].points:g}</td>"
+            rows.append(f"<tr><td>{breakable(n)}</td><td>{sum(f.score for f in fs) / len(fs):.2f} / {fs[0].max_score:g}</td>"
                         f"<td>{sum(f.passed for f in fs)} of {len(fs)}</td></tr>")
     parts.append('<h2>Per function</h2><div class="scroll"><table id="functions"><thead><tr><th>function</th>'
                  "<th>mean score</th><th>full marks</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")

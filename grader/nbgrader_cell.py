@@ -23,16 +23,16 @@ import warnings
 
 import numpy as np
 
-from . import reference
 from .checks import Outcome, diagnose, evaluate
-from .problems import BY_NAME, DEFAULT_SEED, hidden_cases
+from .exercise import owning_function
 
 _CASES: dict[str, list] = {}
 
 
 def _cases(name: str) -> list:
     if name not in _CASES:
-        _CASES[name] = hidden_cases(BY_NAME[name], DEFAULT_SEED)
+        exercise = owning_function(name)
+        _CASES[name] = exercise.hidden_cases(exercise.by_name[name], exercise.default_seed)
     return _CASES[name]
 
 
@@ -49,7 +49,8 @@ def _call(function, args) -> Outcome:
 def score(name: str, function, points: float | None = None) -> float:
     """The points `function` earns as graded function `name`, on the scale of a cell worth `points`
     (default: the function's rubric points), printed with a summary."""
-    problem = BY_NAME[name]
+    exercise = owning_function(name)
+    problem = exercise.by_name[name]
     cases = _cases(name)
     namespace = getattr(function, "__globals__", None)
     box = problem.black_box
@@ -57,7 +58,7 @@ def score(name: str, function, points: float | None = None) -> float:
     outcomes = []
     try:
         if namespace is not None and box:
-            namespace[box] = getattr(reference, box)  # graded on its own: a correct cell function in place
+            namespace[box] = exercise.reference(box)  # graded on its own: a correct cell function in place
         # nbgrader scores a graded cell 0 if anything reaches stderr: the student's warnings must not
         with warnings.catch_warnings(), np.errstate(all="ignore"), contextlib.redirect_stderr(io.StringIO()):
             warnings.simplefilter("ignore")
@@ -67,7 +68,7 @@ def score(name: str, function, points: float | None = None) -> float:
                 if outcome.status == "not_implemented":
                     break
             try:
-                result = evaluate(problem, cases, outcomes, diagnose)
+                result = evaluate(problem, cases, outcomes, diagnose, exercise=exercise)
             except Exception as exc:  # noqa: BLE001 - what it returned could not be checked at all
                 print(f"{name}: 0: its results could not be checked ({type(exc).__name__})")
                 return 0.0

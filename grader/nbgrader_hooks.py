@@ -54,13 +54,14 @@ class HideTestCode(Preprocessor):
     """Feedback: autograded test cells show one line and the grader's feedback, no code or output of theirs."""
 
     def preprocess(self, nb, resources):
-        from .nbgrader_sync import functions_named
+        from .nbgrader_sync import exercise_of_assignment, functions_named
 
+        exercise = exercise_of_assignment(resources.get("nbgrader", {}).get("assignment"))
         for cell in nb.cells:
             if not _is_test_cell(cell):
                 continue
             meta = cell.metadata["nbgrader"]
-            named = sorted(functions_named(str(meta.get("grade_id", ""))))
+            named = sorted(functions_named(str(meta.get("grade_id", "")), exercise))
             what = f" of {named[0]}" if len(named) == 1 else ""
             cell.source = HIDDEN_SOURCE.format(what=what, points=float(meta.get("points", 0) or 0))
             cell.outputs = [o for o in cell.get("outputs", []) if o.get("metadata", {}).get(ANNOTATION_KEY)]

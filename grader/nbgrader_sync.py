@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .problems import GRADED_FUNCTIONS
+from . import exercise as exercises
 
 EPSILON = 1e-6  # scores closer than this are equal (the gradebook keeps what sync wrote, rounded to 1e-4)
 ANNOTATION_KEY = "grader_sync"
@@ -63,15 +63,32 @@ class SyncError(Exception):
 
 # ---------------------------------------------------------------------------- mapping
 
-def functions_named(grade_id: str) -> set[str]:
+def exercise_of_assignment(assignment: str | None):
+    """The exercise an nbgrader assignment maps to, else the default one (where no command line can say)."""
+    try:
+        return exercises.for_assignment(assignment) if assignment else exercises.default()
+    except exercises.UnknownExercise:
+        return exercises.default()
+
+
+def _graded(graded) -> tuple[str, ...]:
+    """The graded function names of an exercise (given, or the default exercise's)."""
+    if graded is None:
+        return exercises.default().graded_functions
+    return tuple(getattr(graded, "graded_functions", graded))
+
+
+def functions_named(grade_id: str, graded=None) -> set[str]:
     """Graded functions whose name appears in grade_id, delimited by anything but a letter or digit."""
-    return {f for f in GRADED_FUNCTIONS
+    functions = _graded(graded)
+    return {f for f in functions
             if re.search(rf"(?<![A-Za-z0-9]){re.escape(f)}(?![A-Za-z0-9])", grade_id)}
 
 
-def functions_used(source: str) -> tuple[set[str], set[str]]:
+def functions_used(source: str, graded=None) -> tuple[set[str], set[str]]:
     """(called, referred to) graded functions in a cell's source: calls `f(...)`; names and
     string constants equal to a function's name. Magics and shell escapes are ignored."""
+    functions = _graded(graded)
     lines = []
     for line in source.splitlines():
         stripped = line.lstrip()
@@ -85,27 +102,28 @@ def functions_used(source: str) -> tuple[set[str], set[str]]:
         tree = ast.parse("\n".join(lines))
     except SyntaxError:  # not Python: fall back to words
         words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", source))
-        called = {f for f in GRADED_FUNCTIONS if re.search(rf"\b{f}\s*\(", source)}
-        return called, words & set(GRADED_FUNCTIONS)
+        called = {f for f in functions if re.search(rf"\b{f}\s*\(", source)}
+        return called, words & set(functions)
     called, referred = set(), set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in GRADED_FUNCTIONS:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions:
             called.add(node.func.id)
-        elif isinstance(node, ast.Name) and node.id in GRADED_FUNCTIONS:
+        elif isinstance(node, ast.Name) and node.id in functions:
             referred.add(node.id)
-        elif isinstance(node, ast.Constant) and node.value in GRADED_FUNCTIONS:
+        elif isinstance(node, ast.Constant) and node.value in functions:
             referred.add(node.value)
     return called, referred
 
 
-def map_cell(grade_id: str, source: str = "", overrides: dict[str, str] | None = None) -> tuple[str | None, str]:
+def map_cell(grade_id: str, source: str = "", overrides: dict[str, str] | None = None,
+             graded=None) -> tuple[str | None, str]:
     """(function or None, how it was decided or why not) for one grade cell."""
     if overrides and grade_id in overrides:
         return overrides[grade_id], "--map"
-    named = functions_named(grade_id)
+    named = functions_named(grade_id, graded)
     if len(named) == 1:
         return named.pop(), "grade_id"
-    called, referred = functions_used(source)
+    called, referred = functions_used(source, graded)
     if len(called) == 1:
         return next(iter(called)), "source calls it"
     if not called and len(referred) == 1:
@@ -116,13 +134,14 @@ def map_cell(grade_id: str, source: str = "", overrides: dict[str, str] | None =
     return None, why + f"; map it with --map {grade_id}=FUNCTION"
 
 
-def parse_overrides(pairs: list[str]) -> dict[str, str]:
+def parse_overrides(pairs: list[str], graded=None) -> dict[str, str]:
+    functions = _graded(graded)
     out = {}
     for pair in pairs:
         grade_id, sep, function = pair.partition("=")
-        if not sep or not grade_id or function not in GRADED_FUNCTIONS:
+        if not sep or not grade_id or function not in functions:
             raise SyncError(f"--map {pair!r}: expected GRADE_ID=FUNCTION with FUNCTION one of "
-                            + ", ".join(GRADED_FUNCTIONS))
+                            + ", ".join(functions))
         out[grade_id] = function
     return out
 
@@ -193,7 +212,7 @@ def load_course(root: Path | None = None, db_url: str | None = None):
     return CourseDirectory(config=config)
 
 
-def graded_cells(gb, assignment: str, notebooks, overrides: dict[str, str] | None = None,
+def graded_cells(gb, assignment: str, notebooks, overrides: dict[str, str] | None = None, graded=None,
                  report: "SyncReport | None" = None) -> dict[str, list[tuple[str, float, str]]]:
     """notebook -> [(grade_id, points, function)]: the assignment's code grade cells a graded function maps to."""
     from nbgrader.api import MissingEntry
@@ -207,7 +226,7 @@ def graded_cells(gb, assignment: str, notebooks, overrides: dict[str, str] | Non
                 source = gb.find_source_cell(gc.name, nb.name, assignment).source or ""
             except MissingEntry:
                 source = ""
-            function, how = map_cell(gc.name, source, overrides)
+            function, how = map_cell(gc.name, source, overrides, graded)
             if report is not None:
                 report.mapping[(nb.name, gc.name)] = (function, how)
             if function is None:
@@ -221,12 +240,17 @@ def graded_cells(gb, assignment: str, notebooks, overrides: dict[str, str] | Non
 def sync(assignment: str, root: Path | None = None, students: list[str] | None = None,
          options=None, overrides: dict[str, str] | None = None, dry_run: bool = False,
          annotate: bool = True, out: Path | None = None, db_url: str | None = None,
-         progress: Callable | None = None) -> SyncReport:
-    """Grade the submitted notebooks of `assignment` and write the scores into the gradebook."""
+         progress: Callable | None = None, exercise=None) -> SyncReport:
+    """Grade the submitted notebooks of `assignment` and write the scores into the gradebook.
+    `exercise`: what they are graded as (default: the exercise the assignment maps to)."""
     from nbgrader.api import Gradebook, MissingEntry
 
     from . import api
 
+    try:
+        exercise = exercises.get(exercise) if exercise is not None else exercises.for_assignment(assignment)
+    except exercises.UnknownExercise as exc:
+        raise SyncError(str(exc)) from None
     course = load_course(root, db_url)
     report = SyncReport(assignment, dry_run=dry_run)
     submitted = Path(course.root) / course.submitted_directory
@@ -236,10 +260,10 @@ def sync(assignment: str, root: Path | None = None, students: list[str] | None =
         except MissingEntry:
             raise SyncError(f"assignment {assignment!r} is not in the gradebook {course.db_url}: run "
                             f"`nbgrader generate_assignment` and `nbgrader autograde {assignment}` first") from None
-        cells = graded_cells(gb, assignment, source_notebooks, overrides, report)
+        cells = graded_cells(gb, assignment, source_notebooks, overrides, exercise, report)
         if not cells:
             raise SyncError(f"no grade cell of {assignment!r} could be matched to a graded function "
-                            f"({', '.join(GRADED_FUNCTIONS)}); name them in the grade_id or use --map")
+                            f"({', '.join(exercise.graded_functions)}); name them in the grade_id or use --map")
 
         # Students: those with a submission folder (and, when given, in --student).
         names = [p.parent.name for p in sorted(submitted.glob(f"*/{assignment}")) if p.is_dir()]
@@ -268,7 +292,7 @@ def sync(assignment: str, root: Path | None = None, students: list[str] | None =
             return report
 
         batch = api.Batch(files, options or api.Options(), out=out,
-                          forbidden=[str(Path(course.root).resolve())])
+                          forbidden=[str(Path(course.root).resolve())], exercise=exercise)
         results = {r.name: r for r in batch.run(progress)}
         state = load_state(Path(course.root))
         synced = state.setdefault(assignment, {}).setdefault("students", {})
@@ -342,7 +366,8 @@ def stale(gb, root: Path, submitted_directory: str = "submitted", assignments: l
         if assignments and assignment.name not in assignments:
             continue
         recorded = state.get(assignment.name, {})
-        cells = graded_cells(gb, assignment.name, assignment.notebooks, recorded.get("map"))
+        cells = graded_cells(gb, assignment.name, assignment.notebooks, recorded.get("map"),
+                             exercise_of_assignment(assignment.name))
         if not cells:
             continue
         synced = recorded.get("students", {})

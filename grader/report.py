@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .problems import DISPLAY_ORDER, TOTAL_POINTS
+from .exercise import get as exercise_of
 from .results import SubmissionResult, escape_controls
 from .submission import student_of
 
@@ -59,6 +59,15 @@ def gradescope(result: SubmissionResult, digest: str = "", seed: int | None = No
     }
 
 
+def gradescope_output(results: list[SubmissionResult], previous: dict[str, dict] | None = None,
+                      digests: dict[str, str] | None = None, seed: int | None = None) -> dict | list[dict]:
+    """What `--format gradescope` prints: one results.json document for one submission, an array for
+    several; a submission resumed from an earlier run keeps the document written then (`previous`)."""
+    previous, digests = previous or {}, digests or {}
+    docs = [previous.get(r.name) or gradescope(r, digests.get(r.name, ""), seed) for r in results]
+    return docs[0] if len(docs) == 1 else docs
+
+
 def write_json(results: list[SubmissionResult], stream) -> None:
     """json.dumps([r.to_dict() for r in results], indent=2) + a newline, written one
     submission at a time (a class's whole report is never built in memory at once)."""
@@ -78,18 +87,21 @@ def doc_student(doc: dict) -> str:
     return str(extra.get("student") or student_of(extra.get("details", {}).get("path") or extra["submission"]))
 
 
-def csv_row(doc: dict) -> list[str]:
-    """A results.json document's line of grades.csv."""
+def csv_row(doc: dict, order: tuple[str, ...] | None = None) -> list[str]:
+    """A results.json document's line of grades.csv (a column per function of `order`, the
+    exercise's display order; default: the default exercise's)."""
+    order = exercise_of().order if order is None else order
     scores = {t["name"]: t["score"] for t in doc["tests"]}
-    return [doc["extra_data"]["submission"], doc_student(doc), *(f"{scores.get(n, 0):g}" for n in DISPLAY_ORDER),
+    return [doc["extra_data"]["submission"], doc_student(doc), *(f"{scores.get(n, 0):g}" for n in order),
             f"{doc['score']:g}", f"{sum(t['max_score'] for t in doc['tests']):g}"]
 
 
-def csv_text(rows: list[list[str]]) -> str:
+def csv_text(rows: list[list[str]], order: tuple[str, ...] | None = None) -> str:
     """grades.csv from csv_row lines: submission, student, a column per function, total, sorted by submission."""
+    order = exercise_of().order if order is None else order
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["submission", "student", *DISPLAY_ORDER, "total", "max_score"])
+    writer.writerow(["submission", "student", *order, "total", "max_score"])
     writer.writerows(sorted(([csv_safe(c) for c in row] for row in rows), key=lambda row: row[0]))
     return buffer.getvalue()
 
@@ -213,7 +225,7 @@ def text_table(result: SubmissionResult, colour: bool = False, width: int = 100)
     lines = [s.bold(f"{terminal_safe(result.name)}: {result.score:g} / {result.max_score:g}")]
     for m in result.messages:
         lines.append("  " + s.dim(terminal_safe(m)))
-    name_w = max(len(n) for n in DISPLAY_ORDER)
+    name_w = max((len(f.name) for f in result.functions), default=0)
     for f in result.functions:
         mark = s.ok("✓ passed") if f.passed else s.bad("✗ failed")
         summary = terminal_safe(f.summary)
@@ -288,12 +300,14 @@ def read_canvas_roster(path: Path) -> list[dict[str, str]]:
 
 
 def canvas_csv(docs: list[dict], assignment: str, roster: list[dict[str, str]] | None = None,
-               match: str = "SIS Login ID", points: float = TOTAL_POINTS) -> CanvasExport:
+               match: str = "SIS Login ID", points: float | None = None, exercise=None) -> CanvasExport:
     """A Canvas gradebook import: the five identity columns, then one column, `assignment`,
     with each student's total scaled to `points`; a student with several graded files gets
     the best. With a roster (Canvas's own export), each student is the roster row whose
     `match` column equals the student's folder name, and the row's identity is copied;
     without one, the folder name goes into the `match` column and the others stay empty."""
+    total = exercise_of(exercise).total_points
+    points = total if points is None else points
     if match not in CANVAS_MATCH:
         raise CanvasError(f"cannot match students on {match!r}: use one of {', '.join(CANVAS_MATCH)}")
     best: dict[str, float] = {}
@@ -320,7 +334,7 @@ def canvas_csv(docs: list[dict], assignment: str, roster: list[dict[str, str]] |
     writer.writerow(["    Points Possible", "", "", "", "", f"{points:g}"])  # as Canvas writes it
     for s in written:
         writer.writerow([csv_safe(people[s][c]) for c in CANVAS_COLUMNS]
-                        + [f"{round(best[s] * points / TOTAL_POINTS, 2):g}"])
+                        + [f"{round(best[s] * points / total, 2):g}"])
     graded_rows = {id(people[s]) for s in written}
     ungraded = sorted(row["Student"] for row in roster or [] if id(row) not in graded_rows)
     return CanvasExport(buffer.getvalue(), len(written), unmatched, ungraded,

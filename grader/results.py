@@ -6,6 +6,7 @@ read these objects.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import re
 from dataclasses import dataclass, field
 
@@ -55,6 +56,29 @@ def line(passed: bool, check: str, message: str) -> str:
     return f"{PASS_MARK if passed else FAIL_MARK} {check}: {message}"
 
 
+class Failure(enum.Enum):
+    """Why a function lost points, as a value (reports group and count by it; the JSON keeps
+    its text in "failure"). None on a FunctionResult: it earned all its points."""
+
+    MISSING = "missing"  # no such top-level definition (or the file could not be read)
+    NOT_IMPLEMENTED = "not_implemented"  # it raises NotImplementedError
+    LOAD_ERROR = "load_error"  # the submission's definitions could not be loaded in a worker
+    TIMEOUT = "timeout"  # a call did not finish within the time limit
+    CRASH = "crash"  # a call stopped the worker (killed, out of memory, protocol broken)
+    MALFORMED = "malformed"  # the worker sent back data that could not be decoded
+    RAISED = "raised"  # a call raised an exception
+    WRONG = "wrong"  # it returned, and some output is wrong (or the form is)
+    MUTATED = "mutated"  # every output right, but it modified an input in place
+    INTERNAL = "internal"  # the grader itself failed on this submission (graded again next run)
+
+    @classmethod
+    def parse(cls, value) -> "Failure | None":
+        try:
+            return cls(value) if value is not None else None
+        except ValueError:
+            return None
+
+
 @dataclass
 class Check:
     """One output or gradient key of one function, over all hidden cases."""
@@ -88,6 +112,14 @@ class FunctionResult:
     problem: str | None = None  # why it could not be checked at all (missing, not implemented, ...)
     hints: list[str] = field(default_factory=list)  # diagnosed known mistakes
     penalty: float = 0.0  # points lost for modifying its inputs
+    failure: Failure | None = None  # the first kind of failure seen (None: nothing went wrong)
+
+    @property
+    def kind(self) -> Failure | None:
+        """What went wrong, as a value: `failure`, else MUTATED when only the penalty cost points."""
+        if self.failure is not None:
+            return self.failure
+        return Failure.MUTATED if self.penalty and not self.passed else None
 
     @property
     def score(self) -> float:
@@ -136,6 +168,7 @@ class FunctionResult:
         return {"name": self.name, "score": self.score, "max_score": self.max_score,
                 "status": self.status, "summary": self.summary, "problem": self.problem,
                 "hints": list(self.hints), "penalty": self.penalty,
+                "failure": self.kind.value if self.kind else None,
                 "checks": [c.to_dict() for c in self.checks], "feedback": self.feedback}
 
     def copy(self) -> FunctionResult:
@@ -145,8 +178,10 @@ class FunctionResult:
 
     @classmethod
     def from_dict(cls, d: dict) -> "FunctionResult":
+        failure = Failure.parse(d.get("failure"))
         return cls(d["name"], float(d["max_score"]), [Check.from_dict(c) for c in d["checks"]],
-                   d.get("problem"), list(d.get("hints", [])), float(d.get("penalty", 0.0)))
+                   d.get("problem"), list(d.get("hints", [])), float(d.get("penalty", 0.0)),
+                   None if failure is Failure.MUTATED else failure)
 
 
 @dataclass
@@ -160,6 +195,7 @@ class SubmissionResult:
     execution_time: float = 0.0
     printed_bytes: int = 0
     printed: str = ""  # the first bytes the submission printed while graded
+    exercise: str = ""  # the exercise it was graded as (grader/exercise.py)
 
     @property
     def score(self) -> float:
@@ -199,7 +235,7 @@ class SubmissionResult:
                "max_score": self.max_score, "sandbox": self.sandbox,
                "sandbox_description": self.sandbox_description,
                "messages": list(self.messages), "printed_bytes": self.printed_bytes,
-               "printed": self.printed,
+               "printed": self.printed, "exercise": self.exercise,
                "functions": [f.to_dict() for f in self.functions]}
         if timing:
             out["execution_time"] = round(self.execution_time, 3)
@@ -212,4 +248,5 @@ class SubmissionResult:
                    messages=list(d["messages"]), sandbox=d["sandbox"],
                    sandbox_description=d.get("sandbox_description", ""),
                    execution_time=float(d.get("execution_time", 0.0)),
-                   printed_bytes=int(d.get("printed_bytes", 0)), printed=d.get("printed", ""))
+                   printed_bytes=int(d.get("printed_bytes", 0)), printed=d.get("printed", ""),
+                   exercise=str(d.get("exercise", "")))

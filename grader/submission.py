@@ -15,11 +15,10 @@ import json
 import os
 import re
 import symtable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .problems import GRADED_FUNCTIONS
-from .reference import activations
 
 MAX_FILE_BYTES = 20 << 20
 MAX_CELL_CHARS = 1 << 20
@@ -50,6 +49,9 @@ class Submission:
     messages: list[str] = field(default_factory=list)
     fatal: str | None = None  # why nothing at all could be read
     graded_uses: set[str] = field(default_factory=set)  # what the graded functions need, helpers' needs included
+    graded: Collection[str] = ()  # the exercise's graded function names
+    helper_module: str | None = None  # the module the grader supplies (the exercise's), and its names
+    helper_names: frozenset[str] = frozenset()
 
     def statement_at(self, label: str, line: int) -> Statement | None:
         return next((s for s in self.statements if s.label == label and s.line == line), None)
@@ -67,10 +69,11 @@ class Submission:
 
     def unresolved(self) -> set[str]:
         """Names graded functions need that no definition of the submission sets (nor the
-        course's rnn_utils, which the grader supplies, when it is star-imported)."""
+        exercise's helper module, which the grader supplies, when it is star-imported)."""
         bound = set().union(*(s.binds for s in self.statements)) if self.statements else set()
-        if any("*" in s.binds and _HELPERS_STAR.match(s.source) for s in self.statements):
-            bound |= HELPER_NAMES
+        star = re.compile(rf"\s*from\s+{re.escape(self.helper_module)}\s+import\s+\*") if self.helper_module else None
+        if star and any("*" in s.binds and star.match(s.source) for s in self.statements):
+            bound |= self.helper_names
         return self.graded_uses - bound - set(dir(builtins))
 
 
@@ -145,10 +148,6 @@ def _defined_name(node: ast.stmt) -> str | None:
 
 # numpy 1.24 removed these aliases of Python's types (deprecated since 1.20); notebooks
 # of older courses use them. The worker gives them back (as numpy before 1.24 had them).
-# The course's rnn_utils module, which the grader supplies (grader/reference/activations.py).
-HELPER_NAMES = frozenset(n for n, v in vars(activations).items()
-                         if not n.startswith("_") and getattr(v, "__module__", None) == activations.__name__)
-_HELPERS_STAR = re.compile(r"\s*from\s+rnn_utils\s+import\s+\*")
 
 REMOVED_NUMPY_ALIASES = {"float": "float", "int": "int", "bool": "bool", "object": "object",
                          "complex": "complex", "str": "str", "long": "int", "unicode": "str"}
@@ -364,7 +363,7 @@ def _add_code(sub: Submission, source: str, label: str) -> None:
         if item[0] == "definition":
             _, text, line, binds, uses, aliases, name, numpy = item
             sub.statements.append(Statement(label, line, text, binds, uses, aliases, numpy))
-            if name in GRADED_FUNCTIONS:
+            if name in sub.graded:
                 sub.functions[name] = label
         else:
             for name in item[1]:
@@ -404,10 +403,15 @@ def _notebook_cells(data, sub: Submission) -> list:
     return [c for c in cells if isinstance(c, dict)]
 
 
-def read(path: str | Path, name: str | None = None) -> Submission:
-    """Read a submission file. Never raises; problems become messages or `fatal`."""
+def read(path: str | Path, name: str | None = None, exercise=None) -> Submission:
+    """Read a submission file of `exercise` (default: the default exercise). Never raises;
+    problems become messages or `fatal`."""
+    from .exercise import get
+
+    exercise = get(exercise)
     path = Path(path)
-    sub = Submission(path=path, name=name or path.name)
+    sub = Submission(path=path, name=name or path.name, graded=exercise.by_name,
+                     helper_module=exercise.helper_module, helper_names=exercise.helper_names)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -443,7 +447,7 @@ def read(path: str | Path, name: str | None = None) -> Submission:
     else:
         _add_code(sub, text, path.name)
     if not sub.functions and sub.fatal is None:
-        sub.messages.append("no graded function was found: define " + ", ".join(GRADED_FUNCTIONS)
+        sub.messages.append("no graded function was found: define " + ", ".join(exercise.graded_functions)
                             + " at the top level of a code cell (or of the .py file)")
     sub.graded_uses = _graded_uses(sub)
     note = removed_aliases_note(sub)
@@ -452,22 +456,23 @@ def read(path: str | Path, name: str | None = None) -> Submission:
     return sub
 
 
-# Modules the course ships beside the notebook: inside a folder they are not submissions.
-COURSE_FILES = frozenset({"selfcheck.py", "rnn_utils.py", "public_tests.py", "test_utils.py",
-                          "nbgrader_config.py"})
 
 
-def discover(paths: list[str | Path]) -> list[tuple[Path, str]]:
+def discover(paths: list[str | Path], course_files: frozenset[str] | None = None) -> list[tuple[Path, str]]:
     """Expand paths into (file, name) pairs: a file is itself; a folder gives every
     .ipynb/.py below it (hidden folders, checkpoints and the course's own modules
     skipped), named by its path relative to the folder. Names are unique: files
     given separately that share a name are named by the path as given."""
+    if course_files is None:  # modules the courses ship beside the notebook: not submissions
+        from .exercise import course_files as every_course_files
+
+        course_files = every_course_files()
     found: list[tuple[Path, str]] = []
     for p in map(Path, paths):
         if p.is_dir():
             for f in sorted(p.rglob("*")):
                 rel = f.relative_to(p)
-                if f.is_file() and f.suffix.lower() in SUFFIXES and f.name not in COURSE_FILES and not any(
+                if f.is_file() and f.suffix.lower() in SUFFIXES and f.name not in course_files and not any(
                         part.startswith(".") or part == "__pycache__" for part in rel.parts):
                     found.append((f, rel.as_posix()))
         else:

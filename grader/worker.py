@@ -5,7 +5,8 @@ sandbox when one is available, as a "zygote": it imports numpy once and forks
 a fresh child for each graded function. The zygote itself never runs student
 code. It talks to the grader on a control socket that only it holds:
 
-    grader -> zygote  {"op": "prepare", "helpers": src, "statements": [...], "absent": [...]}:
+    grader -> zygote  {"op": "prepare", "helpers": src, "helpers_module": name, "statements": [...],
+                       "absent": [...]}:
                       the submission the next children load, compiled here
                       once (compiling runs none of its code); the course
                       modules to look for once (see AbsentModules)
@@ -172,16 +173,19 @@ def disk_note():
     return text + "; everything else is read-only)" if SCRATCH else text + ")"
 
 
-def install_helpers(code):
-    """The original course's `rnn_utils` module (sigmoid, softmax), from the grader's source."""
-    module = types.ModuleType("rnn_utils")
+def install_helpers(code, name):
+    """The exercise's helper module for students (e.g. the original course's `rnn_utils`:
+    sigmoid, softmax), from the grader's source, under the name the grader gave."""
+    if code is None or not name:
+        return
+    module = types.ModuleType(name)
     exec(code, module.__dict__)
-    sys.modules["rnn_utils"] = module
+    sys.modules[name] = module
 
 
 # The current submission, compiled once by the zygote (compiling runs none of
-# its code) and executed by each child: helpers code, [(label, line, code or SyntaxError)].
-prepared = (None, [])
+# its code) and executed by each child: helpers code, [(label, line, code or SyntaxError)], helpers' name.
+prepared = (None, [], None)
 
 
 def prepare(header):
@@ -189,7 +193,9 @@ def prepare(header):
     global prepared
     for name in [n for n in linecache.cache if n.startswith("<")]:
         del linecache.cache[name]
-    helpers = compile(header["helpers"], "<rnn_utils>", "exec")
+    name = header.get("helpers_module")
+    name = name if isinstance(name, str) and name.isidentifier() else None
+    helpers = compile(header.get("helpers") or "", f"<{name}>", "exec") if name else None
     statements = []
     for stmt in header["statements"]:
         filename = f"<{stmt['label']}>"
@@ -200,7 +206,7 @@ def prepare(header):
         except BaseException as exc:  # noqa: BLE001 - SyntaxError, or a compiler limit
             code = exc
         statements.append((stmt["label"], stmt["line"], code))
-    prepared = (helpers, statements)
+    prepared = (helpers, statements, name)
     absent_modules(header.get("absent") or ())
 
 
@@ -228,8 +234,8 @@ def install_audit_hook(allowed_roots, forbidden_roots):
 
 def load(header):
     """Run the prepared submission's statements, each on its own (a failing one is reported and skipped)."""
-    helpers, statements = prepared
-    install_helpers(helpers)
+    helpers, statements, name = prepared
+    install_helpers(helpers, name)
     audit = header.get("audit")
     if audit:
         install_audit_hook(audit["allowed"], audit["forbidden"])

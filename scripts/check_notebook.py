@@ -29,7 +29,7 @@ What it checks (`check(nb, rubric, grading)`, usable for any exercise):
   non-blank lines.
 
 The rubric is {function: {output or gradient key: points}}, in the order the
-notebook teaches them; for rnn_lstm it is built from grader/problems.py
+notebook teaches them; for rnn_lstm it is built from grader/exercises/rnn_lstm/problems.py
 (`rnn_lstm_rubric`, the one import of the grader). `--rubric FILE` reads it from
 a JSON file instead: {"functions": {...}, "grading": {"rtol": ..., ...}}
 ("grading" optional).
@@ -355,9 +355,9 @@ def check(nb, rubric: dict[str, dict[str, float]], grading: dict | None = None) 
 
 
 def rnn_lstm_rubric() -> tuple[dict, dict]:
-    """The rnn_lstm exercise's rubric and grading policy, from grader/problems.py (their one source)."""
+    """The rnn_lstm exercise's rubric and grading policy, from grader/exercises/rnn_lstm/problems.py (their one source)."""
     sys.path.insert(0, str(ROOT))
-    from grader.problems import ATOL, BY_NAME, DISPLAY_ORDER, INPUT_MUTATION_PENALTY, RTOL
+    from grader.exercises.rnn_lstm.problems import ATOL, BY_NAME, DISPLAY_ORDER, INPUT_MUTATION_PENALTY, RTOL
 
     rubric = {name: dict(BY_NAME[name].weights) for name in DISPLAY_ORDER}
     return rubric, {"rtol": RTOL, "atol": ATOL, "input_mutation_penalty": INPUT_MUTATION_PENALTY}
@@ -400,7 +400,7 @@ def main(argv=None) -> int:
                         help="the source notebook (default: solutions/rnn_lstm/rnn_lstm.ipynb)")
     parser.add_argument("--rubric", type=Path, metavar="JSON",
                         help='the rubric as JSON, {"functions": {name: {output: points}}, "grading": {...}} '
-                             "(default: the rnn_lstm rubric of grader/problems.py)")
+                             "(default: the rnn_lstm rubric of grader/exercises/rnn_lstm/problems.py)")
     args = parser.parse_args(argv)
     if not args.notebook.is_file():
         print(f"{args.notebook}: no such file (give the path of an nbgrader source notebook)", file=sys.stderr)

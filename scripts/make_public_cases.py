@@ -3,7 +3,7 @@
     python scripts/make_public_cases.py
 
 The cases come from the grader's own generator and reference
-(`grader.problems.make_case(..., label="public")`), on small shapes that keep
+(`grader.exercises.rnn_lstm.problems.make_case(..., label="public")`), on small shapes that keep
 n_x, n_a, n_y and m pairwise distinct, so a transposed product, a sum over the
 wrong axis or a `yt_pred` computed from the wrong state cannot pass by chance.
 The file holds plain float arrays only (no pickles): `selfcheck.py` reads it
@@ -15,10 +15,10 @@ output name / gradient key) or `steps` (for sequence backward functions: what
 the cell function receives and returns at each time step, so the self-check
 can hand the sequence function a correct cell as a black box), `shape` holds
 (n_x, n_a, n_y, m, T_x); `penalty/<function>` is the points lost for
-modifying an input in place (grader.problems.INPUT_MUTATION_PENALTY). A path is made of `t<i>` (tuple item), `l<i>` (list
+modifying an input in place (grader.exercises.rnn_lstm.problems.INPUT_MUTATION_PENALTY). A path is made of `t<i>` (tuple item), `l<i>` (list
 item) and `k<key>` (dict key) segments.
 
-Known mistakes (grader/mistakes.py, the catalogue the grader diagnoses with):
+Known mistakes (grader/exercises/rnn_lstm/mistakes.py, the catalogue the grader diagnoses with):
 `<function>/<case>/mistake/<name>/<key>/<path>` holds, for each catalogued
 mistake of the function, its outputs on that public case for each output it
 gets wrong there (as the grader judges them; not for a sequence function's
@@ -39,8 +39,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from grader import checks, mistakes, reference  # noqa: E402
-from grader.problems import BY_NAME, DISPLAY_ORDER, INPUT_MUTATION_PENALTY, Shape, make_case  # noqa: E402
+from grader import checks  # noqa: E402
+from grader.exercises.rnn_lstm import mistakes, reference  # noqa: E402
+from grader.exercises.rnn_lstm.problems import BY_NAME, DISPLAY_ORDER, INPUT_MUTATION_PENALTY, Shape, make_case  # noqa: E402
 
 OUT = ROOT / "solutions" / "rnn_lstm" / "public_cases.npz"
 

@@ -1,9 +1,10 @@
-"""Generate the student release assignments/rnn_lstm/ from the instructor source solutions/rnn_lstm/.
+"""Generate an exercise's student release assignments/<folder>/ from its instructor source solutions/<folder>/.
 
-    python scripts/make_release.py                   # the course is this repository
+    python scripts/make_release.py                   # the course is this repository (the default exercise, rnn_lstm)
     python scripts/make_release.py --course-root DIR # another course folder (tests use a temporary copy)
+    python scripts/make_release.py --exercise NAME   # another exercise (its folder, grader/exercise.py)
 
-Runs `nbgrader generate_assignment rnn_lstm --force` in the course folder (this
+Runs `nbgrader generate_assignment <folder> --force` in the course folder (this
 also records the assignment and its graded cells in the course's
 gradebook.db, which `nbgrader autograde` needs), then normalises the release
 notebooks so the committed files only change when the source does: no
@@ -20,7 +21,11 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
-ASSIGNMENT = "rnn_lstm"
+sys.path.insert(0, str(ROOT))
+
+from grader import exercise as exercises  # noqa: E402
+
+ASSIGNMENT = exercises.default().folder or exercises.default().name
 KEEP_CELL_METADATA = ("nbgrader", "deletable", "editable", "tags")
 
 
@@ -45,11 +50,11 @@ def normalise_file(path: Path) -> None:
     nbformat.write(nb, str(path))
 
 
-def generate(course_root: Path = ROOT) -> Path:
+def generate(course_root: Path = ROOT, assignment: str = ASSIGNMENT) -> Path:
     """Run nbgrader in `course_root` and normalise its release; return the release folder."""
-    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--force"],
+    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
                    cwd=course_root, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    release = course_root / "assignments" / ASSIGNMENT
+    release = course_root / "assignments" / assignment
     for path in sorted(release.glob("*.ipynb")):
         normalise_file(path)
     return release
@@ -59,8 +64,11 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--course-root", type=Path, default=ROOT,
                         help="course folder holding nbgrader_config.py and solutions/ (default: this repository)")
+    parser.add_argument("--exercise", default=None, metavar="NAME",
+                        help="the exercise whose release is generated (default: the default exercise)")
     args = parser.parse_args(argv)
-    release = generate(args.course_root.resolve())
+    exercise = exercises.get(args.exercise)
+    release = generate(args.course_root.resolve(), exercise.folder or exercise.name)
     print(f"wrote {release}")
 
 

@@ -1,4 +1,4 @@
-"""Is the diagnosis of a function that raises (grader/crashes.py) true: does it name only facts?
+"""Is the diagnosis of a function that raises (grader/exercises/rnn_lstm/crashes.py) true: does it name only facts?
 
 A submission that raises on every hidden case gets a message naming the
 exception's shapes: each size by its name on the case (n_x, n_a, n_y, m,
@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "submissions"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-from grader import blackbox, checks, crashes, edits, problems, reference  # noqa: E402
+from grader import checks  # noqa: E402
+from grader.exercises.rnn_lstm import blackbox, crashes, edits, problems, reference  # noqa: E402
 from patches import mutant_source  # noqa: E402
 
 
@@ -40,7 +41,7 @@ def rnn_utils():
 
 class Refusing:
     """The black box as the worker's: it refuses, with the worker's message, a call that is not
-    about the case (grader.blackbox.Questions), else answers with the reference cell."""
+    about the case (grader.exercises.rnn_lstm.blackbox.Questions), else answers with the reference cell."""
 
     def __init__(self, problem, case):
         self.name = problem.black_box
@@ -125,7 +126,7 @@ def _symbolic_of(problem, case, value) -> str:
 
 def _all_arrays(problem, case) -> dict:
     """Every array of the function on the case by name, taken from the arguments and the right program
-    directly (not through grader.crashes)."""
+    directly (not through crashes.py)."""
     found = {}
     args = dict(zip(problem.args, case.args))
     for name, value in args.items():

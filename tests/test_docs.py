@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import problems
+from grader.exercises.rnn_lstm import problems
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -32,7 +32,7 @@ def test_docs_link_only_to_files_in_the_repository(page):
 
 def test_interfaces_page_names_every_argument_output_and_cache_item():
     """Does docs/interfaces.md give each graded function with its arguments in order, every output or
-    gradient key, and both cache layouts in the order of grader/problems.py?"""
+    gradient key, and both cache layouts in the order of grader/exercises/rnn_lstm/problems.py?"""
     text = (DOCS / "interfaces.md").read_text(encoding="utf-8")
     for p in problems.PROBLEMS:
         assert f"{p.name}({', '.join(p.args)})" in text, p.name
@@ -45,7 +45,7 @@ def test_interfaces_page_names_every_argument_output_and_cache_item():
 
 
 def test_grading_policy_states_the_codes_numbers():
-    """Does docs/grading-policy.md state the tolerances, penalty, points and hidden shapes of grader/problems.py?"""
+    """Does docs/grading-policy.md state the tolerances, penalty, points and hidden shapes of grader/exercises/rnn_lstm/problems.py?"""
     text = (DOCS / "grading-policy.md").read_text(encoding="utf-8")
     number = lambda x: f"{x:g}".replace("e-0", "e-")  # noqa: E731 - 1e-05 is written 1e-5
     assert f"rtol = {number(problems.RTOL)}" in text and f"atol = {number(problems.ATOL)}" in text

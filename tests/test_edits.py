@@ -1,4 +1,4 @@
-"""Is the one-slip diagnosis (grader/edits.py) sound: does it name a slip only when that slip gives exactly these outputs?
+"""Is the one-slip diagnosis (grader/exercises/rnn_lstm/edits.py) sound: does it name a slip only when that slip gives exactly these outputs?
 
 The cell programs must be the reference (same outputs on every hidden case).
 Then every edit and every loop slip is played as a submission: the hint the
@@ -21,7 +21,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "submissions"))
 
-from grader import checks, edits, problems, reference  # noqa: E402
+from grader import checks  # noqa: E402
+from grader.exercises.rnn_lstm import edits, problems, reference  # noqa: E402
 from patches import mutant_source  # noqa: E402
 
 CELLS = tuple(edits.PROGRAMS)

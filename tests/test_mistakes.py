@@ -1,6 +1,6 @@
-"""Is grader/mistakes.py a trustworthy catalogue of known mistakes?
+"""Is grader/exercises/rnn_lstm/mistakes.py a trustworthy catalogue of known mistakes?
 
-For every entry, on every hidden case of grader.problems: the variant returns
+For every entry, on every hidden case of grader.exercises.rnn_lstm.problems: the variant returns
 the reference's structure; the outputs it changes (compared as the grader
 compares them, numpy.allclose with problems.RTOL / problems.ATOL) are exactly
 its `outputs` — every listed output differs from the reference on at least
@@ -25,8 +25,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from grader import mistakes, problems, reference  # noqa: E402
-from grader.mistakes import CATALOGUE, Mistake, for_function  # noqa: E402
+from grader.exercises.rnn_lstm import mistakes, problems, reference  # noqa: E402
+from grader.exercises.rnn_lstm.mistakes import CATALOGUE, Mistake, for_function  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "submissions"))
 from patches import CATALOGUE_PATCHES, MUTANT_PATCHES, mutant_file_source, mutant_source  # noqa: E402

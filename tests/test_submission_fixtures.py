@@ -2,7 +2,7 @@
 
 tests/fixtures/submissions/correct/ holds complete correct submissions in
 several styles; patches.MUTANT_PATCHES makes correct/loops.py with
-exactly one catalogue mistake (grader/mistakes.py) in that one function.
+exactly one catalogue mistake (grader/exercises/rnn_lstm/mistakes.py) in that one function.
 Our own fixtures are trusted, so they are exec'd in-process here, with the
 course's `rnn_utils` supplied (sigmoid, softmax from the reference) as the
 grader does. Values are compared as the grader compares them:
@@ -20,8 +20,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from grader import problems, reference  # noqa: E402
-from grader.mistakes import CATALOGUE  # noqa: E402
+from grader.exercises.rnn_lstm import problems, reference  # noqa: E402
+from grader.exercises.rnn_lstm.mistakes import CATALOGUE  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "submissions"))
 from patches import MUTANT_PATCHES, hostile_names, hostile_source, mutant_file_source  # noqa: E402

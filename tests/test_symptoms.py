@@ -1,4 +1,4 @@
-"""Do the symptoms (grader/symptoms.py) say what is true of a wrong output, and nothing about a right one?
+"""Do the symptoms (grader/exercises/rnn_lstm/symptoms.py) say what is true of a wrong output, and nothing about a right one?
 
 Each test makes the outputs of one function on the hidden cases from the
 reference's, changes one of them in one known way, and checks the hint word
@@ -16,8 +16,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from grader import problems  # noqa: E402
-from grader.symptoms import symptoms  # noqa: E402
+from grader.exercises.rnn_lstm import problems  # noqa: E402
+from grader.exercises.rnn_lstm.symptoms import symptoms  # noqa: E402
 
 RNG = np.random.default_rng(3)
 
@@ -186,7 +186,7 @@ def test_diagnosis_survives_hostile_outputs(name):
             hints = checks.diagnose(problem, cases, outcomes, {key})
             assert isinstance(hints, list) and all(isinstance(h, str) for h in hints)
             # and the analyses themselves, unguarded
-            from grader.edits import explain
+            from grader.exercises.rnn_lstm.edits import explain
             got = [dict(o.result) if problem.returns_dict else dict(zip(problem.outputs, o.result)) for o in outcomes]
             with np.errstate(all="ignore"):
                 explain(problem, cases, got, {key})

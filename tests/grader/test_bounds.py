@@ -29,8 +29,8 @@ from hypothesis import strategies as st
 
 from grader import wire
 from grader.api import error_message, load_message
-from grader.blackbox import call_limit
-from grader.problems import BY_NAME
+from grader.exercises.rnn_lstm.blackbox import call_limit
+from grader.exercises.rnn_lstm.problems import BY_NAME
 from grader.report import csv_safe, csv_text, terminal_safe, text_table
 from grader.results import CUT, TEXT_BUDGET, Check, FunctionResult, SubmissionResult, clip
 from grader.sandbox import WorkerFailure
@@ -79,7 +79,7 @@ def grader():
 def test_black_box_answers_the_cases_own_questions(grader):
     """Does the black box answer a sequence function's calls on its own case (positional or by
     keyword) with the reference's values (rtol 1e-12)?"""
-    from grader import reference
+    from grader.exercises.rnn_lstm import reference
 
     worker = Worker(grader, "rnn_forward")
     x, a0, parameters = worker.cases[2]

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from grader.problems import DISPLAY_ORDER, GRADED_FUNCTIONS
+from grader.exercises.rnn_lstm.problems import DISPLAY_ORDER, GRADED_FUNCTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "submissions"

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grader import submission
-from grader.problems import GRADED_FUNCTIONS
+from grader.exercises.rnn_lstm.problems import GRADED_FUNCTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 CORRECT_SOURCE = (ROOT / "examples" / "submissions" / "correct.py").read_text()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.mistakes import CATALOGUE
-from grader.problems import BY_NAME, GRADED_FUNCTIONS
+from grader.exercises.rnn_lstm.mistakes import CATALOGUE
+from grader.exercises.rnn_lstm.problems import BY_NAME, GRADED_FUNCTIONS
 from helpers import correct_source, replace_function, with_change
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "submissions"

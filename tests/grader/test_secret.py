@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from grader import secret
-from grader.problems import BY_NAME, PROBLEMS, hidden_cases
+from grader.exercises.rnn_lstm.problems import BY_NAME, PROBLEMS, hidden_cases
 
 ROOT = Path(__file__).resolve().parents[2]
 CORRECT = ROOT / "examples" / "submissions" / "correct.py"

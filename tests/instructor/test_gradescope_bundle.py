@@ -13,7 +13,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from grader.problems import DISPLAY_ORDER
+from grader.exercises.rnn_lstm.problems import DISPLAY_ORDER
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "submissions"

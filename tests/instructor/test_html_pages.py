@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from grader import secret
-from grader.problems import DISPLAY_ORDER, PROBLEMS, hidden_cases
+from grader.exercises.rnn_lstm.problems import DISPLAY_ORDER, PROBLEMS, hidden_cases
 
 LINK = re.compile(r"""(?:src|href)\s*=\s*["']([^"']*)["']""", re.I)
 

@@ -23,7 +23,7 @@ import nbformat
 import pytest
 
 from grader.nbgrader_sync import functions_used, map_cell, parse_overrides, SyncError
-from grader.problems import BY_NAME, DISPLAY_ORDER
+from grader.exercises.rnn_lstm.problems import BY_NAME, DISPLAY_ORDER
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "rnn_lstm"

@@ -40,13 +40,13 @@ def messages(nb, rubric=RUBRIC, grading=GRADING) -> list[str]:
 
 
 def test_the_real_notebook_passes():
-    """Does the committed source notebook pass every check against the rubric of grader/problems.py?"""
+    """Does the committed source notebook pass every check against the rubric of grader/exercises/rnn_lstm/problems.py?"""
     assert messages(SOURCE) == []
 
 
 def test_rubric_is_grader_problems():
-    """Is the rubric the checker uses for rnn_lstm the one of grader/problems.py (8 functions, 100 points)?"""
-    from grader.problems import BY_NAME, DISPLAY_ORDER, TOTAL_POINTS
+    """Is the rubric the checker uses for rnn_lstm the one of grader/exercises/rnn_lstm/problems.py (8 functions, 100 points)?"""
+    from grader.exercises.rnn_lstm.problems import BY_NAME, DISPLAY_ORDER, TOTAL_POINTS
 
     assert list(RUBRIC) == list(DISPLAY_ORDER)
     assert all(RUBRIC[name] == BY_NAME[name].weights for name in RUBRIC)

@@ -18,7 +18,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from grader import reference
+from grader.exercises.rnn_lstm import reference
 from nbhelpers import SOURCE_NB
 
 NUMBER = re.compile(r"^[+-]?(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$")

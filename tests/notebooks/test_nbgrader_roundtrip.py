@@ -20,7 +20,7 @@ import time
 import nbformat
 import pytest
 
-from grader.problems import BY_NAME, DISPLAY_ORDER
+from grader.exercises.rnn_lstm.problems import BY_NAME, DISPLAY_ORDER
 from nbhelpers import ASSIGNMENT, IGNORE, ROOT, SOURCE_NB, copy_course, is_solution_cell, load_script, solved_source
 
 pytestmark = [pytest.mark.nbgrader, pytest.mark.kernel, pytest.mark.slow]

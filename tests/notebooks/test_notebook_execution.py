@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from grader.problems import DISPLAY_ORDER
+from grader.exercises.rnn_lstm.problems import DISPLAY_ORDER
 from nbhelpers import (RELEASE_DIR, SOURCE_DIR, copy_folder, errors, execute, is_selfcheck_cell, is_test_cell,
                        stream_text)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from grader.problems import BY_NAME, DISPLAY_ORDER
+from grader.exercises.rnn_lstm.problems import BY_NAME, DISPLAY_ORDER
 from nbhelpers import (GRADER_IMPORT, RELEASE_DIR, RELEASE_NB, ROOT, SOURCE_NB, is_solution_cell, is_test_cell,
                        nbgrader_meta, solution_code)
 

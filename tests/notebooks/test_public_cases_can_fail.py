@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader import reference
-from grader.reference import softmax
-from grader.problems import DISPLAY_ORDER
+from grader.exercises.rnn_lstm import reference
+from grader.exercises.rnn_lstm.reference import softmax
+from grader.exercises.rnn_lstm.problems import DISPLAY_ORDER
 from test_selfcheck_wording import load_selfcheck
 
 selfcheck = load_selfcheck()

@@ -1,7 +1,7 @@
 """Does the notebook's self-check give the autograder's hint for a known mistake?
 
 selfcheck.py cannot import the grader (it ships to students): public_cases.npz
-carries, for each catalogued mistake (grader/mistakes.py), its outputs on the
+carries, for each catalogued mistake (grader/exercises/rnn_lstm/mistakes.py), its outputs on the
 public cases and its hint, written by scripts/make_public_cases.py. These
 tests play every catalogued mistake through the self-check and compare with
 the grader on the same public cases, then run a notebook with one mistake
@@ -14,8 +14,9 @@ import copy
 import nbformat
 import pytest
 
-from grader import checks, mistakes, problems
-from grader.problems import BY_NAME
+from grader import checks
+from grader.exercises.rnn_lstm import mistakes, problems
+from grader.exercises.rnn_lstm.problems import BY_NAME
 from nbhelpers import SOURCE_DIR, copy_folder, execute, is_selfcheck_cell, stream_text
 from test_selfcheck_wording import PUBLIC_SHAPES, load_selfcheck
 
@@ -70,7 +71,7 @@ def test_the_brief_example():
 
 def test_no_hint_without_a_known_mistake():
     """Right outputs, noise, or a mistake on one case only: no hint line?"""
-    from grader import reference
+    from grader.exercises.rnn_lstm import reference
 
     assert not any(l.startswith("Hint") for l in selfcheck.report("lstm_cell_forward", reference.lstm_cell_forward)[1])
 

@@ -13,8 +13,9 @@ import time
 import numpy as np
 import pytest
 
-from grader import checks, problems, reference
-from grader.problems import BY_NAME, DISPLAY_ORDER, Shape, make_case
+from grader import checks
+from grader.exercises.rnn_lstm import problems, reference
+from grader.exercises.rnn_lstm.problems import BY_NAME, DISPLAY_ORDER, Shape, make_case
 from nbhelpers import RELEASE_DIR, SOURCE_DIR
 
 
@@ -131,7 +132,7 @@ def grader_lines(name: str, wrong) -> list[str]:
     feedback = checks.evaluate(problem, cases, outcomes, checks.diagnose).feedback
     # the self-check carries the catalogue of known mistakes (public_cases.npz), not the grader's
     # one-slip edits and symptoms: its hint lines are the catalogue's
-    from grader.mistakes import for_function
+    from grader.exercises.rnn_lstm.mistakes import for_function
     known = {f"Hint: {m.hint}" for m in for_function(name)}
     return [text for text in feedback.splitlines() if not text.startswith("Hint: ") or text in known]
 

@@ -9,7 +9,7 @@ import re
 import nbformat
 import pytest
 
-from grader.problems import BY_NAME, DISPLAY_ORDER, INPUT_MUTATION_PENALTY, TOTAL_POINTS
+from grader.exercises.rnn_lstm.problems import BY_NAME, DISPLAY_ORDER, INPUT_MUTATION_PENALTY, TOTAL_POINTS
 from nbhelpers import RELEASE_NB, SOURCE_NB, is_solution_cell, load_script, solution_code
 
 
@@ -33,7 +33,7 @@ def test_course_framing_is_at_the_top_and_what_next_at_the_end():
 
 
 def test_grading_summary_is_the_rubric():
-    """Does the intro state each function's points and each output's weight as grader/problems.py has them?"""
+    """Does the intro state each function's points and each output's weight as grader/exercises/rnn_lstm/problems.py has them?"""
     first = read(SOURCE_NB).cells[0].source
     assert f"**How it is graded.** {TOTAL_POINTS:g} points in all" in first
     for name in DISPLAY_ORDER:

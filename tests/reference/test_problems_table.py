@@ -1,4 +1,4 @@
-"""Is grader/problems.py a sound table of the graded functions and hidden cases?
+"""Is grader/exercises/rnn_lstm/problems.py a sound table of the graded functions and hidden cases?
 
 Deterministic cases for a seed (arrays compared exactly, assert_array_equal),
 shapes that catch transposes (n_x, n_a, n_y, m pairwise distinct; m = 1 and
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from grader import problems, reference
+from grader.exercises.rnn_lstm import problems, reference
 
 PROBLEM_IDS = [p.name for p in problems.PROBLEMS]
 

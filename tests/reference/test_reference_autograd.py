@@ -12,7 +12,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 import independent_model as im
-from grader import reference as ref
+from grader.exercises.rnn_lstm import reference as ref
 from gradcheck import SHAPE_SETS, dims_id, random_parameters
 
 RTOL = 1e-9

@@ -14,7 +14,7 @@ bound MAX_REL_ERROR = 1e-7 leaves room for round-off but not for a wrong term.
 import numpy as np
 import pytest
 
-from grader import reference as ref
+from grader.exercises.rnn_lstm import reference as ref
 from gradcheck import EDGE_DIMS, centred_difference, dims_id, random_parameters, rel_error
 
 EPS = 1e-6

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from grader import reference as ref
+from grader.exercises.rnn_lstm import reference as ref
 from gradcheck import SHAPE_SETS, dims_id, random_parameters
 
 TOL = dict(rtol=1e-12, atol=1e-12)

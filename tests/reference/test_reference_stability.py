@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from grader import reference as ref
+from grader.exercises.rnn_lstm import reference as ref
 from gradcheck import Dims, random_parameters
 
 BIG = 1e3

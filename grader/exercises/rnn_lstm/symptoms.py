@@ -1,6 +1,6 @@
 """Symptoms: facts about wrong outputs that point at their cause, whatever code produced them.
 
-The catalogue (grader.mistakes) recognises known mistakes by reproducing
+The catalogue (mistakes.py) recognises known mistakes by reproducing
 them. This module reasons from the outputs themselves, for the mistakes
 nobody listed: an output that is all zeros, the transpose of the right
 value, a mean where a sum belongs, a softmax whose columns do not sum to 1,

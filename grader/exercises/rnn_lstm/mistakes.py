@@ -3,11 +3,11 @@
 Each `Mistake` is a wrong implementation of one graded function (`variant`,
 same signature and same return structure as the reference) and the feedback
 to give when a submission's outputs match it (`hint`). `outputs` lists
-exactly the outputs (forward: the names of `grader.problems` weights, e.g.
+exactly the outputs (forward: the names of `problems.py` weights, e.g.
 "a_next", "cache") or gradient keys (backward) that the mistake changes; the
 others come out right. tests/test_mistakes.py holds every entry to that on
-the hidden cases; tests/fixtures/submissions/mutants/<function>__<name>.py
-is a submission with that one mistake.
+the hidden cases; tests/fixtures/submissions/patches.py turns each into a
+submission with that one mistake (MUTANT_PATCHES, CATALOGUE_PATCHES).
 
 Variants run only in the trusted grader, on the inputs of a hidden case,
 never beside student code. Sequence variants call the reference cell
@@ -42,7 +42,7 @@ LSTM_PARAM_GRADS = ("dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo")
 class Mistake:
     function: str            # graded function name, e.g. "lstm_cell_forward"
     name: str                # short id, unique within its function, e.g. "tanh-missing-on-cell-state"
-    outputs: tuple[str, ...] # outputs (forward: names as in grader.problems weights) or gradient keys it changes
+    outputs: tuple[str, ...] # outputs (forward: names as in problems.py weights) or gradient keys it changes
     hint: str                # feedback: the symptom and the likely cause, one sentence
     variant: Callable        # same signature as the graded function; what it returns with this mistake
 

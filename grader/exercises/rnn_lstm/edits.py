@@ -445,7 +445,7 @@ def for_cases(function: str, cases) -> list[Edit]:
 def _changed(problem, function, edit, case):
     """(outputs of the edited program on this case, the outputs it gets wrong), memoised on the case;
     None if the edited program cannot run (shapes that do not fit)."""
-    from .checks import output_problem
+    from ...checks import output_problem
 
     memo = case.variants.setdefault("edits", {})
     if edit not in memo:
@@ -503,7 +503,7 @@ _REACH: dict[str, list[set[str]]] = {}
 
 def explain(problem, cases, got: list[dict], wrong: set[str]) -> list[str]:
     """A hint naming the one-slip edit whose outputs are the submission's, or []."""
-    from .checks import output_problem
+    from ...checks import output_problem
 
     function = problem.name
     if function in LOOP_EDITS:
@@ -544,7 +544,7 @@ def explain(problem, cases, got: list[dict], wrong: set[str]) -> list[str]:
 
 # ---------------------------------------------------------------- the sequence functions' loops
 # One slip in the loop of a sequence function: what a step's cell receives, what is carried to the
-# next step, what is stored, which steps run. Each is a keyword of grader.mistakes' sequence
+# next step, what is stored, which steps run. Each is a keyword of mistakes.py's sequence
 # passes (which call the reference cells, as the grader's black box does), with what it means.
 
 def _forward_loop_edits(lstm: bool):
@@ -671,7 +671,7 @@ def _loop_outputs(problem, knobs, case):
 
 def explain_loop(problem, cases, got: list[dict], wrong: set[str]) -> list[str]:
     """A hint naming the one loop slip whose outputs are the submission's, or []."""
-    from .checks import output_problem
+    from ...checks import output_problem
 
     for index, (knobs, slip, right) in enumerate(LOOP_EDITS.get(problem.name, ())):
         changed = []
