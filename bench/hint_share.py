@@ -1,9 +1,11 @@
 """Hint share: how many single mistakes get a cause-level hint from the grader.
 
-    python bench/hint_share.py [--markdown]
+    python bench/hint_share.py [--markdown] [--set A..I|all]
 
 Grades every mutant of bench/heldout_mutants.py (correct/loops.py + one change,
-written apart from the catalogue) with the real grader (default sandbox) and
+written apart from the catalogue; sets A-G) and of bench/heldout_blind.py
+(blind sets H and I; I is the final test, graded only with --set I, once)
+with the real grader (default sandbox) and
 counts, among the mutants that lose points, those whose function gets a
 hint. A mistake that makes numpy raise gets the exception and the student's
 line instead; it counts as not hinted. Prints one line per mutant (the hint
@@ -25,8 +27,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from grader.api import Grader, Options  # noqa: E402
 from heldout_mutants import MUTANTS, MUTANTS_B, MUTANTS_C, MUTANTS_D, MUTANTS_E, MUTANTS_F, MUTANTS_G  # noqa: E402
+from heldout_blind import MUTANTS_H, MUTANTS_I  # noqa: E402
 
-SETS = {"A": MUTANTS, "B": MUTANTS_B, "C": MUTANTS_C, "D": MUTANTS_D, "E": MUTANTS_E, "F": MUTANTS_F, "G": MUTANTS_G}
+SETS = {"A": MUTANTS, "B": MUTANTS_B, "C": MUTANTS_C, "D": MUTANTS_D, "E": MUTANTS_E, "F": MUTANTS_F, "G": MUTANTS_G,
+        "H": MUTANTS_H, "I": MUTANTS_I}
+FINAL_ONLY = {"I"}  # blind final test (bench/heldout_blind.py): graded only when named, once
 from patches import mutant_source  # noqa: E402
 
 
@@ -46,18 +51,24 @@ def classify(result, function: str) -> tuple[str, str]:
     return "unhinted", f.summary
 
 
+def select(set_name: str) -> list:
+    """The mutants of one set, or of every set but the final ones for "all"."""
+    return [m for name, ms in SETS.items()
+            if set_name == name or (set_name == "all" and name not in FINAL_ONLY) for m in ms]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     parser.add_argument("--set", choices=sorted(SETS) + ["all"], default="all",
-                        help="which held-out set to grade (default: all)")
+                        help="which held-out set to grade (default: all but the final set I)")
     args = parser.parse_args(argv)
     rows = []
     start = time.perf_counter()
     grader = Grader(Options())
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            chosen = [m for name, ms in SETS.items() if args.set in (name, "all") for m in ms]
+            chosen = select(args.set)
             for ident, function, edits, cause in chosen:
                 path = Path(tmp) / f"{ident}.py"
                 path.write_text(mutant_source(edits))
