@@ -255,3 +255,98 @@ def test_mixed_folder_grades_each_batch_as_its_majority(tmp_path):
     docs = {d["submission"]: d for d in grade_json(tmp_path)}
     assert {d["exercise"] for d in docs.values()} == {"gru"}
     assert docs["g0.py"]["score"] == 50.0 and docs["r.py"]["score"] == 0.0
+
+
+# ----------------------------------------------------------------------------- the exercise's own parts
+
+
+def test_helper_module_is_one_source():
+    """The helper students get (gru_utils) is the reference's own activations.py, byte for byte."""
+    helper = ROOT / "grader" / "exercises" / "gru" / "activations.py"
+    assert (ROOT / "solutions" / "gru" / "gru_utils.py").read_bytes() == helper.read_bytes()
+    assert GRU.helper_module == "gru_utils" and GRU.helper_source == helper.read_text()
+    assert GRU.helper_names == {"sigmoid", "softmax"}
+
+
+def test_exercise_imports_only_the_protocol_of_the_core():
+    """grader/exercises/gru/ imports grader.exercise of the core and nothing of another exercise."""
+    import ast
+
+    for path in (ROOT / "grader" / "exercises" / "gru").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                if node.level == 3:
+                    assert node.module == "exercise", (path.name, node.module)
+                assert node.level in (0, 1, 3), (path.name, node.level, node.module)
+                if node.level == 0:
+                    assert not (node.module or "").startswith("grader"), (path.name, node.module)
+            elif isinstance(node, ast.Import):
+                assert not any(a.name.startswith("grader") for a in node.names), path.name
+
+
+def test_black_box_questions_are_bounded_to_the_case():
+    """The cell black box answers only questions about the case: shapes, the very parameters, a cache
+    of seven items; at most 2 T_x + 2 calls."""
+    import numpy as np
+
+    forward, backward = GRU.by_name["gru_forward"], GRU.by_name["gru_backward"]
+    case = GRU.hidden_cases(forward, 5)[2]  # n_x=6, n_a=4, m=7, T_x=5
+    box = GRU.black_box(forward, case)
+    assert box.function == "gru_cell_forward" and box.limit == 2 * 5 + 2
+    x, a0, parameters = case.args
+    ok = {"xt": x[:, :, 0], "a_prev": a0, "parameters": parameters}
+    assert box.check(ok) is None
+    assert "has shape (4, 3), expected (4, 7)" in box.check(dict(ok, a_prev=np.ones((4, 3))))
+    copied = {k: v.copy() for k, v in parameters.items()}
+    assert box.check(dict(ok, parameters=copied)) is None  # equal values are the same parameters
+    copied["Wr"] = copied["Wr"] + 1e-12
+    assert "must be the parameters your function was given" in box.check(dict(ok, parameters=copied))
+    other = GRU.hidden_cases(forward, 5)[3].args[2]
+    assert "must be the parameters" in box.check(dict(ok, parameters=other))
+    assert "numpy array of real numbers" in box.check(dict(ok, xt=[[1.0]]))
+
+    case = GRU.hidden_cases(backward, 5)[0]
+    box = GRU.black_box(backward, case)
+    assert box.function == "gru_cell_backward" and box.limit == 2 * case.shape.T_x + 2
+    da, (cells, x) = case.args
+    assert box.check({"da_next": da[:, :, 0], "cache": cells[0]}) is None
+    assert "must be a tuple of 7 items" in box.check({"da_next": da[:, :, 0], "cache": cells[0][:6]})
+    bad = cells[0][:5] + (np.ones((2, 2)),) + cells[0][6:]
+    assert "in `cache`: `xt` has shape (2, 2)" in box.check({"da_next": da[:, :, 0], "cache": bad})
+    assert GRU.black_box(GRU.by_name["gru_cell_forward"], GRU.hidden_cases(GRU.by_name["gru_cell_forward"], 5)[0]) is None
+
+
+CALL_FLOOD = '''
+
+def gru_forward(x, a0, parameters):
+    for _ in range(100000):
+        try:
+            gru_cell_forward(x[:, :, 0], a0, parameters)
+        except Exception:
+            pass
+    raise AssertionError("never reached: the grader ends the call")
+'''
+
+
+def test_black_box_call_flood_ends_the_call(tmp_path):
+    got = hostile(tmp_path, "flood", CALL_FLOOD)
+    f = got["gru_forward"]
+    assert f["score"] == 0.0, f
+    assert "gru_cell_forward called too many times" in f["summary"], f["summary"]
+    assert got["gru_backward"]["score"] == 15.0
+
+
+def test_hidden_cases_are_keyed():
+    """The same key gives the same cases; another seed or a secret gives others; sizes pairwise distinct."""
+    import numpy as np
+
+    problem = GRU.by_name["gru_cell_forward"]
+    a, b = GRU.hidden_cases(problem, 1), GRU.hidden_cases(problem, 1)
+    assert all(np.array_equal(x.args[0], y.args[0]) for x, y in zip(a, b))
+    for other in (GRU.hidden_cases(problem, 2), GRU.hidden_cases(problem, b"k" * 32), GRU.hidden_cases(problem, b"j" * 32)):
+        assert not any(np.array_equal(x.args[0], y.args[0]) for x, y in zip(a, other))
+    for case in a:
+        s = case.shape
+        assert len({s.n_x, s.n_a, s.n_y, s.m}) == 4 or s.m == 1
+    assert [c.describe for c in a][1] == "n_x=4, n_a=2, n_y=3, m=5"
+    assert GRU.hidden_cases(GRU.by_name["gru_forward"], 1)[1].describe.endswith("T_x=1")
