@@ -61,7 +61,7 @@ class Gru(Exercise):
     helper_module = "gru_utils"
     helper_source = inspect.getsource(activations)
     # modules the notebook imports beside the graded functions: absent when graded, reported as skipped
-    course_modules = frozenset({"gru_utils", "selfcheck", "baselines", "public_tests", "matplotlib"})
+    course_modules = frozenset({"gru_utils", "selfcheck", "baselines", "public_tests"})
     course_files = frozenset({"gru_utils.py", "selfcheck.py", "baselines.py", "public_tests.py"})
     tolerance = Tolerance(rtol=RTOL, atol=ATOL)
     input_mutation_penalty = INPUT_MUTATION_PENALTY
