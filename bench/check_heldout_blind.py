@@ -8,7 +8,7 @@ fresh namespace (its `from rnn_utils import *` served with the reference
 sigmoid and softmax), calls the mutated function on random inputs of several
 shapes (backward functions get caches from the reference forward; sequence
 functions use the submission's own cell, as loops.py does) and compares every
-output with grader/reference at the grader's tolerance (np.allclose,
+output with grader/exercises/rnn_lstm/reference at the grader's tolerance (np.allclose,
 rtol=1e-5, atol=1e-7). A mutant is "differs" (outputs differ on some input),
 "raises" (raises on every input) or "NO EFFECT" (same outputs everywhere: the
 check fails). It also checks that a mutant marked "[raises]" does raise and

@@ -9,7 +9,7 @@ reads its own: plain float arrays (no pickles), one per leaf, named
 (gru_backward: what the cell receives and returns at each step, so the
 self-check can hand the sequence function a correct cell), `shape` holding
 (n_x, n_a, n_y, m, T_x); `penalty/<function>`: the points lost for modifying
-an input (grader.problems.INPUT_MUTATION_PENALTY of the rubric's points);
+an input (grader/exercises/gru/__init__.py: INPUT_MUTATION_PENALTY of the rubric's points);
 `<function>/<case>/mistake/<name>/<key>/<path>`: a catalogued mistake's
 outputs on that case for each output it gets wrong there (not for a sequence
 function's mistakes that change its caches); `hint/<function>/<name>`: the
@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from grader.exercises.gru import mistakes, reference  # noqa: E402
 from grader.exercises.gru.cases import PUBLIC_SHAPES, make_inputs, reference_outputs  # noqa: E402
 from grader.exercises.gru.rubric import ARGUMENTS, RUBRIC, points  # noqa: E402
-from grader.problems import INPUT_MUTATION_PENALTY, RTOL, ATOL  # noqa: E402
+from grader.exercises.gru import ATOL, INPUT_MUTATION_PENALTY, RTOL  # noqa: E402
 
 OUT = ROOT / "solutions" / "gru" / "public_cases.npz"
 SEED = 20261201

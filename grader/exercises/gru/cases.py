@@ -1,17 +1,23 @@
 """The GRU's cases: shapes, random inputs of each graded function, and the reference's outputs.
 
-The caller supplies the random generator, so the keying of hidden cases (a
-deployment's secret or a fixed seed, grader/problems.py's `_rng`) stays in
-the core; this module only says what a case of the GRU looks like.
+`make_inputs` draws a case from a given random generator; `hidden_cases` keys
+that generator: with the deployment's secret (bytes; HMAC-SHA256 of the
+function's name and case number, so nobody without the secret can compute the
+cases and they differ between deployments) or a fixed integer seed (tests,
+benchmarks, nbgrader's preview cells). The same key always gives the same cases.
 Weights are drawn N(0, 1/fan-in) and biases N(0, 1/4), as for the RNN/LSTM,
 so the gates and tanh work in their curved range whatever the sizes.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
+from ...exercise import Case as _Case
 from . import reference
 from .rubric import ARGUMENTS, RUBRIC
 
@@ -24,6 +30,10 @@ class Shape(NamedTuple):
     n_y: int
     m: int
     T_x: int
+
+    def describe(self, sequence: bool) -> str:
+        text = f"n_x={self.n_x}, n_a={self.n_a}, n_y={self.n_y}, m={self.m}"
+        return text + (f", T_x={self.T_x}" if sequence else "")
 
 
 # As the RNN/LSTM's: one example, one step, a generic and a larger case.
@@ -74,3 +84,33 @@ def reference_outputs(function: str, args: tuple) -> dict:
     if function.endswith("backward"):
         return {k: result[k] for k in RUBRIC[function]}
     return dict(zip(RUBRIC[function], result))
+
+
+@dataclass
+class Case(_Case):
+    """One hidden case (grader.exercise.Case) with its sizes."""
+
+    shape: Shape | None = None
+
+
+SEQUENCE = frozenset({"gru_forward", "gru_backward"})
+
+
+def rng(key: int | bytes, *labels) -> np.random.Generator:
+    """The generator of one case: keyed by the deployment's secret (bytes, HMAC) or a fixed seed (int)."""
+    if isinstance(key, (bytes, bytearray)):
+        digest = hmac.new(bytes(key), repr(("gru-grader cases v1",) + labels).encode(), hashlib.sha256).digest()
+    else:
+        digest = hashlib.sha256(repr(("gru", key) + labels).encode()).digest()
+    return np.random.default_rng(int.from_bytes(digest[:8], "little"))
+
+
+def make_case(function: str, index: int, shape: Shape, key: int | bytes, label: str = "hidden") -> Case:
+    args = make_inputs(function, shape, rng(key, label, function, index))
+    return Case(function, index, args, reference_outputs(function, args),
+                describe=shape.describe(function in SEQUENCE), shape=shape)
+
+
+def hidden_cases(function: str, key: int | bytes) -> list[Case]:
+    """The hidden cases of `function` drawn from `key` (the secret, or a fixed seed)."""
+    return [make_case(function, i, s, key) for i, s in enumerate(HIDDEN_SHAPES)]

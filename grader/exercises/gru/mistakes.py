@@ -1,6 +1,6 @@
-"""The GRU's known-mistake catalogue (a draft, not yet wired into the grader).
+"""The GRU's known-mistake catalogue: the exercise's diagnosis (grader/exercise.py's `mistakes`).
 
-Same shape as grader/mistakes.py: each `Mistake` is a wrong implementation of
+Each `Mistake` (grader.exercise.Mistake) is a wrong implementation of
 one graded function (`variant`, same signature and return structure as the
 reference) with the feedback to give when a submission's outputs match it
 (`hint`, one sentence: the symptom, then the likely cause). `outputs` lists
@@ -13,31 +13,21 @@ Variants run only in the trusted grader. Sequence variants call the
 reference cell functions, as the grader gives a sequence function a correct
 cell; a time-order slip cannot show on a T_x = 1 case.
 
-Wiring: `Mistake` here has the fields of grader.mistakes.Mistake; once the
-exercise protocol names one type, use it and drop this copy.
+A submission gets a mistake's hint when its wrong outputs are exactly the
+mistake's, on every hidden case (tests/exercises/gru/test_gru_grading.py
+grades each one, written as a patch of the correct submission).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
-
 import numpy as np
 
+from ...exercise import Mistake
 from .reference import GATE_GRADS, gru_cell_backward, gru_cell_forward, sigmoid, softmax
 
 _FWD = ("a_next", "yt_pred", "cache")
 _SEQ_FWD = ("a", "y_pred", "caches")
 _CELL_GRADS = ("dxt", "da_prev") + GATE_GRADS
 _SEQ_GRADS = ("dx", "da0") + GATE_GRADS
-
-
-@dataclass(frozen=True)
-class Mistake:
-    function: str             # graded function name, e.g. "gru_cell_forward"
-    name: str                 # short id, unique within its function
-    outputs: tuple[str, ...]  # outputs (forward: names as in rubric.RUBRIC) or gradient keys it changes
-    hint: str                 # feedback: the symptom and the likely cause, one sentence
-    variant: Callable         # same signature as the graded function; what it returns with this mistake
 
 
 def _slip(builder, **slips):

@@ -1,7 +1,7 @@
 """Does the GRU notebook run in a real Jupyter kernel, and do its checks tell right from wrong?
 
-The hidden-test cells are left out: they call grader.nbgrader_cell.score,
-which knows the GRU only once the exercise is wired into the grading core.
+The hidden-test cells are left out here (they need the grader in the kernel;
+test_gru_nbgrader_roundtrip.py runs them through `nbgrader autograde`).
 Everything else runs as a student runs it, in a copy of solutions/gru/:
 with the solutions every self-check and gradient check prints only ✓ lines
 and the experiment runs; with wrong implementations (known slips written

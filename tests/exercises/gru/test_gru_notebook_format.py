@@ -109,8 +109,8 @@ def test_public_cases_file_is_what_its_script_makes():
 
 
 def test_baselines_agree_with_the_grader_s_rnn_and_lstm():
-    """Does baselines.py give the hidden states and gradients of grader.reference's RNN and LSTM?"""
-    from grader import reference
+    """Does baselines.py give the hidden states and gradients of the RNN/LSTM exercise's reference RNN and LSTM?"""
+    from grader.exercises.rnn_lstm import reference
 
     sys.path.insert(0, str(SOURCE_DIR))
     try:

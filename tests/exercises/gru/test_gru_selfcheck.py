@@ -1,7 +1,7 @@
 """Does solutions/gru/selfcheck.py judge as the grader would, with the GRU's facts from one place?
 
 Its tables must match grader/exercises/gru/rubric.py (functions, outputs,
-cache layout) and grader/problems.py (RTOL, ATOL); the reference passes every
+cache layout) and the GRU exercise's tolerance (grader/exercises/gru/__init__.py); the reference passes every
 public case; every catalogued mistake fails, and each one whose outputs the
 public cases carry gets the catalogue's own hint (the mistakes of gru_forward
 and gru_backward that hand the cell other inputs are named by the stand-in
@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from grader import problems
+from grader.exercises.gru import EXERCISE
 from grader.exercises.gru import mistakes, reference
 from grader.exercises.gru.rubric import ARGUMENTS, CELL_CACHE, RUBRIC
 from gru_nbhelpers import SOURCE_DIR
@@ -39,7 +39,7 @@ def test_tables_match_the_rubric_and_the_grader_s_tolerances():
     for fn, (args, outputs, _) in selfcheck.FUNCTIONS.items():
         assert args == ARGUMENTS[fn] and outputs == tuple(RUBRIC[fn]), fn
     assert selfcheck.CACHE_ITEMS == CELL_CACHE
-    assert (selfcheck.RTOL, selfcheck.ATOL) == (problems.RTOL, problems.ATOL)
+    assert (selfcheck.RTOL, selfcheck.ATOL) == (EXERCISE.tolerance.rtol, EXERCISE.tolerance.atol)
 
 
 @pytest.mark.parametrize("fn", list(RUBRIC))

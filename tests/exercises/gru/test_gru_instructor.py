@@ -1,0 +1,215 @@
+"""The instructor commands per exercise, for the GRU: the Gradescope bundle (--exercise gru),
+`nbgrader-sync gru` on a real nbgrader course, and `report` / `export-canvas` on GRU results
+(the RNN/LSTM's are tests/instructor/)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import nbformat
+import pytest
+
+from grader import exercise as exercises
+from gru_nbhelpers import IGNORE, ROOT, SOURCE_DIR, SOURCE_NB
+from gru_patches import CATALOGUE_PATCHES, CORRECT, mutant_source
+
+GRU = exercises.get("gru")
+RELEASE = ROOT / "assignments" / "gru"
+SCHEMA = json.loads((ROOT / "tests" / "schemas" / "gradescope_results.schema.json").read_text())
+BUG = ('"dWc": dz_c @ concat_r.T', '"dWc": dz_c @ concat.T')  # gru_cell_backward loses dWc's 3 points
+PATCH = "\nnp.allclose = lambda *a, **k: True\nnp.isclose = lambda a, b, *x, **k: np.ones(np.shape(b), dtype=bool)\n"
+
+
+def cli(*args, cwd=ROOT, timeout=600) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    return subprocess.run([sys.executable, "-m", "grader", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def solved_notebook(bug: bool = False, cheat: bool = False):
+    """The release notebook with the source's solutions filled in (as a student hands it in)."""
+    nb = nbformat.read(str(RELEASE / GRU.notebook), as_version=4)
+    solutions = {c.id: "\n".join(t for t in c.source.splitlines() if "### BEGIN SOLUTION" not in t
+                                 and "### END SOLUTION" not in t)
+                 for c in nbformat.read(str(SOURCE_NB), as_version=4).cells
+                 if c.metadata.get("nbgrader", {}).get("solution")}
+    for cell in nb.cells:
+        if cell.id in solutions:
+            cell.source = solutions[cell.id]
+            if bug and cell.id == "gru_cell_backward":
+                assert cell.source.count(BUG[0]) == 1
+                cell.source = cell.source.replace(*BUG)
+                if cheat:
+                    cell.source += "\n" + PATCH
+    return nb
+
+
+# ----------------------------------------------------------------------------- Gradescope
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bundle") / "autograder.zip"
+    proc = cli("gradescope-bundle", out, "--exercise", "gru")
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def autograder(bundle: Path, tmp_path: Path, files: dict[str, Path | str]) -> tuple[dict, subprocess.CompletedProcess]:
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(bundle) as z:
+        z.extractall(root / "source")
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    os.chmod(root / "run_autograder", 0o755)
+    (root / "submission").mkdir()
+    (root / "results").mkdir()
+    for name, content in files.items():
+        target = root / "submission" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Path):
+            shutil.copy(content, target)
+        else:
+            target.write_text(content)
+    env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable,
+               PYTHONPATH=str(root / "source" / "grader-src"))
+    proc = subprocess.run([str(root / "run_autograder")], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return json.loads((root / "results" / "results.json").read_text()), proc
+
+
+def test_bundle_names_the_gru_in_every_step(bundle):
+    with zipfile.ZipFile(bundle) as z:
+        run = z.read("run_autograder").decode()
+        names = set(z.namelist())
+    assert run.count("--exercise gru") == 3
+    assert "grader-src/grader/exercises/gru/__init__.py" in names
+    assert "grader-src/grader/exercises/gru/activations.py" in names
+
+
+@pytest.mark.slow
+def test_bundle_grades_the_gru_notebook_among_the_release_files(bundle, tmp_path):
+    """An upload of the whole release folder, solved: gru.ipynb is graded, 50/50, one test per function."""
+    files = {p.name: p for p in RELEASE.iterdir() if p.is_file() and p.suffix == ".py"}
+    files["gru.ipynb"] = nbformat.writes(solved_notebook())
+    files["notes.py"] = "x = 1\n"  # another gradable file: the exercise's notebook name decides
+    doc, _ = autograder(bundle, tmp_path, files)
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["score"] == 50
+    assert [t["name"] for t in doc["tests"]] == list(GRU.order)
+    assert [t["max_score"] for t in doc["tests"]] == [GRU.by_name[n].points for n in GRU.order]
+    assert all(t["visibility"] == "visible" for t in doc["tests"])
+
+
+@pytest.mark.slow
+def test_bundle_hides_the_case_sizes_and_keeps_the_hint(bundle, tmp_path):
+    doc, proc = autograder(bundle, tmp_path, {"gru.ipynb": nbformat.writes(solved_notebook(bug=True))})
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["score"] == 47
+    (test,) = [t for t in doc["tests"] if t["name"] == "gru_cell_backward"]
+    assert test["score"] == 12 and "[rt * a_prev; xt]" in test["output"] and "[hidden case 1]" in test["output"]
+    visible = "\n".join([doc["output"]] + [t["output"] for t in doc["tests"]])
+    for detail in ("n_x=", "n_a=", "m=1"):
+        assert detail not in visible
+    assert "n_x=" in proc.stdout  # the instructor's view
+
+
+# ----------------------------------------------------------------------------- nbgrader-sync
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A GRU course: release generated, solved / stubs / cheater (a dWc bug, and numpy's comparisons
+    disabled in the kernel) autograded by nbgrader, then `nbgrader-sync gru`."""
+    import importlib.util
+
+    from nbgrader.api import Gradebook
+
+    root = tmp_path_factory.mktemp("course")
+    shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
+    shutil.copytree(SOURCE_DIR, root / "solutions" / "gru", ignore=IGNORE)
+    spec = importlib.util.spec_from_file_location("make_release", ROOT / "scripts" / "make_release.py")
+    make_release = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_release)
+    release = make_release.generate(root, "gru")
+    notebooks = {"solved": solved_notebook(), "stubs": nbformat.read(str(release / GRU.notebook), as_version=4),
+                 "cheater": solved_notebook(bug=True, cheat=True)}
+    for kind, nb in notebooks.items():
+        folder = root / "submitted" / kind / "gru"
+        shutil.copytree(release, folder, ignore=IGNORE)
+        nbformat.write(nb, str(folder / GRU.notebook))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", "gru"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+
+    def scores():
+        with Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id="rnn-course") as gb:
+            return {kind: {n: gb.find_grade(f"test_{n}", "gru", "gru", kind).score for n in GRU.order}
+                    for kind in notebooks}
+
+    before = scores()
+    run = cli("nbgrader-sync", "gru", cwd=root)
+    assert run.returncode == 0, run.stderr
+    return root, before, scores(), run
+
+
+@pytest.mark.nbgrader
+@pytest.mark.kernel
+@pytest.mark.slow
+def test_sync_replaces_the_kernel_s_scores_with_the_isolated_grader_s(course):
+    root, before, after, run = course
+    full = {n: GRU.by_name[n].points for n in GRU.order}
+    assert before["cheater"] == full  # the kernel's preview was fooled
+    assert after["cheater"] == dict(full, gru_cell_backward=12.0)
+    assert after["solved"] == before["solved"] == full
+    assert sum(after["stubs"].values()) == sum(before["stubs"].values()) == 0
+    changed = [line for line in run.stdout.splitlines() if "→" in line]
+    assert len(changed) == 1 and changed[0].startswith("cheater  gru_cell_backward"), run.stdout
+
+
+# ----------------------------------------------------------------------------- report and export-canvas
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """grade --out over a small GRU class: correct, two catalogued mistakes, a stub notebook."""
+    folder = tmp_path_factory.mktemp("class")
+    (folder / "alice.py").write_text(CORRECT.read_text())
+    (folder / "bob.py").write_text(mutant_source(CATALOGUE_PATCHES["gru_cell_forward__update-roles-swapped"]))
+    (folder / "carol.py").write_text(mutant_source(CATALOGUE_PATCHES["gru_backward__gradients-overwritten"]))
+    shutil.copy(RELEASE / GRU.notebook, folder / "dave.ipynb")
+    out = folder.parent / "out"
+    proc = cli("grade", folder, "--seed", "3", "--out", out, "--progress", "off")
+    assert proc.returncode in (0, 1), proc.stderr
+    return out
+
+
+def test_report_of_gru_results(graded):
+    proc = cli("report", graded)
+    assert proc.returncode == 0, proc.stderr
+    text = (graded / "report.html").read_text()
+    assert "4 submissions" in text
+    for name in GRU.order:
+        assert name in text
+    assert "rnn_cell_forward" not in text and "lstm_forward" not in text
+    assert "summed over time (+=)" in text  # carol's diagnosed mistake
+
+
+def test_export_canvas_of_gru_results(graded, tmp_path):
+    """Canvas totals out of the GRU's 50 points (the results say they were graded as the GRU)."""
+    out = tmp_path / "canvas.csv"
+    proc = cli("export-canvas", graded, "--assignment", "GRU", "--output", out)
+    assert proc.returncode == 0, proc.stderr
+    rows = {r[0].strip(): r for r in csv.reader(io.StringIO(out.read_text()))}
+    assert rows["Student"][-1] == "GRU" and rows["Points Possible"][-1] == "50"
+    assert rows["alice"][-1] == "50" and rows["dave"][-1] == "0"
+    assert 0 < float(rows["bob"][-1]) < 50 and 0 < float(rows["carol"][-1]) < 50
