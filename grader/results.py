@@ -195,7 +195,7 @@ class SubmissionResult:
     execution_time: float = 0.0
     printed_bytes: int = 0
     printed: str = ""  # the first bytes the submission printed while graded
-    exercise: str = ""  # the exercise it was graded as (grader/exercise.py)
+    exercise: str = ""  # the exercise it was graded as (grader/exercise/)
 
     @property
     def score(self) -> float:

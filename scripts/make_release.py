@@ -2,7 +2,7 @@
 
     python scripts/make_release.py                   # the course is this repository (the default exercise, rnn_lstm)
     python scripts/make_release.py --course-root DIR # another course folder (tests use a temporary copy)
-    python scripts/make_release.py --exercise NAME   # another exercise (its folder, grader/exercise.py)
+    python scripts/make_release.py --exercise NAME   # another exercise (its folder, grader/exercise/)
 
 Runs `nbgrader generate_assignment <folder> --force` in the course folder (this
 also records the assignment and its graded cells in the course's

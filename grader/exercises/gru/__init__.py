@@ -1,6 +1,6 @@
 """The GRU exercise: four graded functions (a GRU cell and a sequence, forward and backward).
 
-What the grading core is told (grader/exercise.py's protocol, docs/exercises.md):
+What the grading core is told (grader/exercise/'s protocol, docs/exercises.md):
     rubric.py       the graded functions, their arguments and points (50), the cache layout
     reference.py    the reference maths (numpy only)
     activations.py  sigmoid and softmax: the reference's, and the helper module students
@@ -11,7 +11,7 @@ What the grading core is told (grader/exercise.py's protocol, docs/exercises.md)
     blackbox.py     which calls of a cell function a sequence function may make
     compare.py      how each output is compared (the cell cache with its items named)
 
-It imports nothing of the grader but grader/exercise.py, and nothing of another exercise.
+It imports nothing of the grader but grader/exercise/, and nothing of another exercise.
 The notebook source is solutions/gru/gru.ipynb; `python scripts/make_release.py
 --exercise gru` writes the release assignments/gru/ (docs/exercises.md says what ships).
 """

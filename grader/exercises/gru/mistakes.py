@@ -1,4 +1,4 @@
-"""The GRU's known-mistake catalogue: the exercise's diagnosis (grader/exercise.py's `mistakes`).
+"""The GRU's known-mistake catalogue: the exercise's diagnosis (grader/exercise/'s `mistakes`).
 
 Each `Mistake` (grader.exercise.Mistake) is a wrong implementation of
 one graded function (`variant`, same signature and return structure as the

@@ -215,7 +215,7 @@ class Exercise:
 def value_problem(got, want, where: str, tolerance: Tolerance) -> str | None:
     """Compare a value of any nesting (arrays, dicts, tuples/lists, scalar leaves) with the
     reference's, naming the first difference; arrays within `tolerance`."""
-    from .checks import array_problem, structure_problem
+    from ..checks import array_problem, structure_problem
 
     if isinstance(want, _ARRAY):
         return array_problem(got, want, tolerance.rtol, tolerance.atol)
