@@ -1,6 +1,6 @@
 """A BLIND held-out set GX of single GRU mistakes, for the GRU's hint share.
 
-How and when: written on 2026-12-01 (about 23:45 to 00:30 UTC) by a helper
+How and when: written on 2026-12-01 (about 23:40 to 23:50 UTC) by a helper
 that had not read the GRU's diagnosis. It did NOT read: anything under
 grader/ except grader/exercises/gru/reference.py and
 grader/exercises/gru/activations.py; tests/exercises/gru/test_gru_mistakes.py,
