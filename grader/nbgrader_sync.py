@@ -339,7 +339,7 @@ def load_state(root: Path) -> dict:
 
 
 def save_state(root: Path, state: dict) -> None:
-    from .report import write_atomic
+    from .render.files import write_atomic
 
     write_atomic(Path(root) / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
 
@@ -410,7 +410,7 @@ def annotate_notebook(path: Path, feedback: dict[str, str]) -> bool:
     """Append the grader's feedback to each grade cell (by grade_id) of an autograded notebook."""
     import nbformat
 
-    from .report import write_atomic
+    from .render.files import write_atomic
 
     if not path.is_file():
         return False

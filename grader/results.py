@@ -1,6 +1,6 @@
 """The results model: small dataclasses whose scores are computed, with to_dict().
 
-Renderers (text table, JSON, Gradescope, CSV, HTML) live in report.py and only
+Renderers (text table, JSON, Gradescope, CSV, HTML) live in render/ and only
 read these objects.
 """
 from __future__ import annotations
