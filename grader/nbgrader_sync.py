@@ -246,6 +246,7 @@ def sync(assignment: str, root: Path | None = None, students: list[str] | None =
     from nbgrader.api import Gradebook, MissingEntry
 
     from . import api
+    from .batch import Batch
 
     try:
         exercise = exercises.get(exercise) if exercise is not None else exercises.for_assignment(assignment)
@@ -291,8 +292,8 @@ def sync(assignment: str, root: Path | None = None, students: list[str] | None =
         if not files:
             return report
 
-        batch = api.Batch(files, options or api.Options(), out=out,
-                          forbidden=[str(Path(course.root).resolve())], exercise=exercise)
+        batch = Batch(files, options or api.Options(), out=out,
+                      forbidden=[str(Path(course.root).resolve())], exercise=exercise)
         results = {r.name: r for r in batch.run(progress)}
         state = load_state(Path(course.root))
         synced = state.setdefault(assignment, {}).setdefault("students", {})
