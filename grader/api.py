@@ -3,7 +3,9 @@
 For each submission: read it (submission.py, no execution), start a worker
 behind the trust boundary (sandbox/), load the definitions there, call each
 graded function on the hidden cases, and score what comes back (checks.py)
-here, in the trusted process.
+here, in the trusted process. The Grader does this for one submission; a batch
+of them (grading processes, resuming, Ctrl-C, the files written) is batch.py's,
+and the wording of load errors and exceptions is messages.py's.
 """
 from __future__ import annotations
 
