@@ -302,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         print(path)
         print(why, file=sys.stderr)
         return 0
-    from .report import write_atomic
+    from .render.files import write_atomic
 
     read = lambda p: p.read_text(encoding="utf-8", errors="replace") if p and p.is_file() else ""  # noqa: E731
     doc, instructor = finish(args.status, read(args.graded), read(args.stderr), chosen_line(read(args.chosen)),

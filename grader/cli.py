@@ -369,6 +369,7 @@ def run_grade(args) -> int:
 
 def _make_batch(args, early):
     from . import api, submission
+    from .batch import Batch
     from .sandbox import SandboxUnavailable
 
     for p in args.paths:
@@ -389,16 +390,16 @@ def _make_batch(args, early):
                           sandbox=args.sandbox, seed=args.seed,
                           secret=None if args.seed is not None else load_secret(args.secret))
     try:
-        batch = api.Batch(files, options, out=args.out, force=args.force,
-                          forbidden=[str(Path(p).resolve()) for p in args.paths], early=early,
-                          exercise=chosen_exercise(args, [f for f, _ in files]))
+        batch = Batch(files, options, out=args.out, force=args.force,
+                      forbidden=[str(Path(p).resolve()) for p in args.paths], early=early,
+                      exercise=chosen_exercise(args, [f for f, _ in files]))
     except SandboxUnavailable as exc:
         raise UsageError(str(exc)) from None
     return batch
 
 
 def _run_batch(args, batch) -> int:
-    from . import report
+    from .render import gradescope, json_report, text
 
     files, seed = batch.files, batch.options.seed
     pages = args.format == "html" or args.html
@@ -409,7 +410,7 @@ def _run_batch(args, batch) -> int:
         print(f"resuming: {len(batch.done)} of {len(files)} submissions already graded in {args.out} "
               f"(--force to regrade)", file=sys.stderr)
     if batch.level != "bwrap":
-        print(report.LOW_ISOLATION_WARNING.format(batch.level) + ": " + batch.description, file=sys.stderr)
+        print(text.LOW_ISOLATION_WARNING.format(batch.level) + ": " + batch.description, file=sys.stderr)
     try:
         results = batch.run(progress.step)
     except KeyboardInterrupt:
@@ -422,29 +423,29 @@ def _run_batch(args, batch) -> int:
         return 130
     progress.close()
     if args.format == "json":
-        report.write_json(results, sys.stdout)
+        json_report.write_json(results, sys.stdout)
     elif args.format == "gradescope":
-        print(json.dumps(report.gradescope_output(results, batch.previous, batch.digests, seed), indent=2))
+        print(json.dumps(gradescope.gradescope_output(results, batch.previous, batch.digests, seed), indent=2))
     elif args.format == "html":
         pass  # the pages' paths are printed below
     else:
         for r in results:
-            print(report.text_table(r, colour=colour))
+            print(text.text_table(r, colour=colour))
             print()
         if len(results) > 1:
-            print(report.batch_summary(results))
+            print(text.batch_summary(results))
     if pages:
-        from . import htmlreport
+        from .render import html_pages
 
-        for path in htmlreport.write_feedback_pages(args.out, results, batch.output_name):
+        for path in html_pages.write_feedback_pages(args.out, results, batch.output_name):
             if args.format == "html":
-                print(report.terminal_safe(path))
+                print(text.terminal_safe(path))
     if args.out is not None:
         print(f"results written to {args.out}/ (grades.csv and one .json per submission"
               + (", one .html feedback page per submission)" if pages else ")"), file=sys.stderr)
     if batch.internal_errors:
         for line in batch.internal_errors:
-            print(f"{args.prog}: internal error: {report.terminal_safe(line)}", file=sys.stderr)
+            print(f"{args.prog}: internal error: {text.terminal_safe(line)}", file=sys.stderr)
         return 1
     return 0
 
@@ -496,7 +497,7 @@ def run_autograde(args) -> int:
 
 def run_sync(args) -> int:
     from . import api, nbgrader_sync
-    from .report import terminal_safe
+    from .render.text import terminal_safe
 
     try:
         overrides = nbgrader_sync.parse_overrides(args.map, chosen_exercise(args, assignment=args.assignment))
@@ -548,7 +549,8 @@ def run_bundle(args) -> int:
 
 
 def run_report(args) -> int:
-    from . import htmlreport, report
+    from .render import html_pages
+    from .render.files import write_atomic
 
     if not args.folder.is_dir():
         raise UsageError(f"{args.folder}: not a folder (give the --out folder of `python -m grader grade`)")
@@ -556,38 +558,40 @@ def run_report(args) -> int:
         import matplotlib  # noqa: F401 - the plots
     except ImportError:
         raise UsageError("the class report draws its plots with matplotlib: pip install matplotlib") from None
-    data = htmlreport.load_results(args.folder)
+    data = html_pages.load_results(args.folder)
     if not data.results:
         raise UsageError(f"{args.folder}: no results.json with grader details found; "
                          f"run `python -m grader grade PATH --out {args.folder}` first")
     output = args.output or args.folder / "report.html"
-    report.write_atomic(output, htmlreport.class_report(data, args.title, output.parent))
+    write_atomic(output, html_pages.class_report(data, args.title, output.parent))
     print(output)
     print(f"class report of {len(data.results)} submissions written to {output}", file=sys.stderr)
     return 0
 
 
 def run_canvas(args) -> int:
-    from . import report
+    from .render import canvas
+    from .render.files import write_atomic
+    from .render.text import terminal_safe
 
     if not args.folder.is_dir():
         raise UsageError(f"{args.folder}: not a folder (give the --out folder of `{args.prog} grade`)")
-    docs = report.result_docs(args.folder)
+    docs = canvas.result_docs(args.folder)
     if not docs:
         raise UsageError(f"{args.folder}: no results.json found; run `{args.prog} grade PATH --out {args.folder}` first")
     try:
-        roster = report.read_canvas_roster(args.roster) if args.roster else None
+        roster = canvas.read_canvas_roster(args.roster) if args.roster else None
         exercise = chosen_exercise(args) if args.exercise else _exercise_of_docs(docs, args)
-        export = report.canvas_csv(docs, args.assignment, roster, match=args.match,
+        export = canvas.canvas_csv(docs, args.assignment, roster, match=args.match,
                                    points=args.points or exercise.total_points, exercise=exercise)
-    except report.CanvasError as exc:
+    except canvas.CanvasError as exc:
         raise UsageError(str(exc)) from None
     output = args.output or args.folder / "canvas.csv"
-    report.write_atomic(output, export.text)
+    write_atomic(output, export.text)
     for student in export.unmatched:
-        print(f"not in the roster (not written): {report.terminal_safe(student)}", file=sys.stderr)
+        print(f"not in the roster (not written): {terminal_safe(student)}", file=sys.stderr)
     for student in export.several:
-        print(f"several graded files, the best total written: {report.terminal_safe(student)}", file=sys.stderr)
+        print(f"several graded files, the best total written: {terminal_safe(student)}", file=sys.stderr)
     if export.ungraded:
         print(f"{len(export.ungraded)} students of the roster have no result (not written)", file=sys.stderr)
     print(output)
@@ -629,7 +633,7 @@ class Progress:
     def step(self, result) -> None:
         self.done += 1
         if self.bar is not None:
-            from .report import terminal_safe
+            from .render.text import terminal_safe
 
             self.bar.set_postfix_str(terminal_safe(result.name)[-40:], refresh=False)
             self.bar.update(1)

@@ -246,6 +246,7 @@ def sync(assignment: str, root: Path | None = None, students: list[str] | None =
     from nbgrader.api import Gradebook, MissingEntry
 
     from . import api
+    from .batch import Batch
 
     try:
         exercise = exercises.get(exercise) if exercise is not None else exercises.for_assignment(assignment)
@@ -291,8 +292,8 @@ def sync(assignment: str, root: Path | None = None, students: list[str] | None =
         if not files:
             return report
 
-        batch = api.Batch(files, options or api.Options(), out=out,
-                          forbidden=[str(Path(course.root).resolve())], exercise=exercise)
+        batch = Batch(files, options or api.Options(), out=out,
+                      forbidden=[str(Path(course.root).resolve())], exercise=exercise)
         results = {r.name: r for r in batch.run(progress)}
         state = load_state(Path(course.root))
         synced = state.setdefault(assignment, {}).setdefault("students", {})
@@ -339,7 +340,7 @@ def load_state(root: Path) -> dict:
 
 
 def save_state(root: Path, state: dict) -> None:
-    from .report import write_atomic
+    from .render.files import write_atomic
 
     write_atomic(Path(root) / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
 
@@ -410,7 +411,7 @@ def annotate_notebook(path: Path, feedback: dict[str, str]) -> bool:
     """Append the grader's feedback to each grade cell (by grade_id) of an autograded notebook."""
     import nbformat
 
-    from .report import write_atomic
+    from .render.files import write_atomic
 
     if not path.is_file():
         return False

@@ -1,6 +1,6 @@
 """The results model: small dataclasses whose scores are computed, with to_dict().
 
-Renderers (text table, JSON, Gradescope, CSV, HTML) live in report.py and only
+Renderers (text table, JSON, Gradescope, CSV, HTML) live in render/ and only
 read these objects.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ FAIL_MARK = "✗"
 
 # Text from a worker (student-controlled: exception type names, messages, the
 # `where` line, load-error labels, printed output) is capped in the trusted
-# process where it enters the results (api.error_message, load_message, ...):
+# process where it enters the results (messages.error_message, load_message, ...):
 # each string to its own limit with `clip`; then the whole text of one
 # submission's results to TEXT_BUDGET characters (SubmissionResult.bound_text).
 # Every output (text, JSON, results.json, CSV, HTML) renders from these objects.

@@ -5,8 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from grader import bundle, report
+from grader import bundle
 from grader import exercise as exercises
+from grader.render import canvas, grades_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "exercises" / "dense"))
@@ -50,10 +51,10 @@ def test_csv_and_canvas_follow_the_exercise():
     doc = {"extra_data": {"submission": "a.py", "student": "a"}, "score": 15.0,
            "tests": [{"name": "linear_forward", "score": 10.0, "max_score": 10.0},
                      {"name": "linear_backward", "score": 5.0, "max_score": 10.0}]}
-    text = report.csv_text([report.csv_row(doc, dense.order)], dense.order)
+    text = grades_csv.csv_text([grades_csv.csv_row(doc, dense.order)], dense.order)
     assert text.splitlines() == ["submission,student,linear_forward,linear_backward,total,max_score",
                                  "a.py,a,10,5,15,20"]
-    export = report.canvas_csv([doc], "Dense", exercise=dense)
+    export = canvas.canvas_csv([doc], "Dense", exercise=dense)
     assert export.text.splitlines()[1].endswith(",20") and export.text.splitlines()[2].endswith(",15")
-    export = report.canvas_csv([doc], "Dense", points=100, exercise=dense)
+    export = canvas.canvas_csv([doc], "Dense", points=100, exercise=dense)
     assert export.text.splitlines()[2].endswith(",75")

@@ -1,7 +1,7 @@
 """Are failure kinds typed values that reports read, rather than words matched in messages?"""
 from __future__ import annotations
 
-from grader import htmlreport
+from grader.render import html_pages
 from grader.results import Check, Failure, FunctionResult, SubmissionResult
 
 
@@ -15,8 +15,8 @@ def test_troubles_read_the_kind_not_the_words():
     worded = FunctionResult("g", 1.0, [Check("out", 1.0, False, "your loop did not finish early")],
                             failure=Failure.WRONG)
     crashed = FunctionResult("h", 1.0, problem="it went away", failure=Failure.CRASH)
-    assert htmlreport.troubles(result(timed, worded, crashed)) == ["timed out in f", "stopped the worker in h"]
-    assert htmlreport.troubles(result(FunctionResult("f", 1.0, problem="x", failure=Failure.MISSING))) == \
+    assert html_pages.troubles(result(timed, worded, crashed)) == ["timed out in f", "stopped the worker in h"]
+    assert html_pages.troubles(result(FunctionResult("f", 1.0, problem="x", failure=Failure.MISSING))) == \
         ["no graded function found"]
 
 

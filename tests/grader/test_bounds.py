@@ -28,10 +28,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader import wire
-from grader.api import error_message, load_message
+from grader.messages import error_message, load_message
 from grader.exercises.rnn_lstm.blackbox import call_limit
 from grader.exercises.rnn_lstm.problems import BY_NAME
-from grader.report import csv_safe, csv_text, terminal_safe, text_table
+from grader.render.grades_csv import csv_safe, csv_text
+from grader.render.text import terminal_safe, text_table
 from grader.results import CUT, TEXT_BUDGET, Check, FunctionResult, SubmissionResult, clip
 from grader.sandbox import WorkerFailure
 from helpers import correct_source, replace_function

@@ -41,7 +41,8 @@ def test_on_macos_auto_grades_at_the_process_level_and_says_why(monkeypatch, tmp
     bubblewrap is Linux-only, and does --sandbox bwrap refuse with that reason?"""
     import shutil
 
-    from grader.api import Batch, Options
+    from grader.api import Options
+    from grader.batch import Batch
     from grader.sandbox import launch
 
     monkeypatch.setattr(launch, "_system", lambda: "darwin")

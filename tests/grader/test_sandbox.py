@@ -303,7 +303,8 @@ def test_same_submission_twice_gives_the_same_json(kit, tmp_path):
 
 def test_early_started_worker_grades_the_file(kit, tmp_path):
     """Is a worker started early (as the CLI does for one file) the one that grades it, and cleaned up after?"""
-    from grader.api import Batch, Options
+    from grader.api import Options
+    from grader.batch import Batch
     from grader.sandbox.launch import Limits, early_start
 
     early = early_start("auto", Limits(timeout=5.0))
@@ -319,7 +320,8 @@ def test_early_started_worker_grades_the_file(kit, tmp_path):
 
 def test_early_started_worker_unused_by_parallel_jobs_is_killed(kit, tmp_path):
     """With --jobs 2 the early worker is not used: is it killed and its folder removed, the grades unchanged?"""
-    from grader.api import Batch, Options
+    from grader.api import Options
+    from grader.batch import Batch
     from grader.sandbox.launch import Limits, early_start
 
     early = early_start("auto", Limits(timeout=5.0))
@@ -336,7 +338,8 @@ def test_parallel_grading_processes_share_the_batch_sandbox(kit, tmp_path, monke
 
     Worker folders are counted where they are made (the grading processes are forked, so they
     record theirs too), not by listing /tmp, which other programs share."""
-    from grader.api import Batch, Options
+    from grader.api import Options
+    from grader.batch import Batch
     from grader.sandbox import launch
 
     made = tmp_path / "made"

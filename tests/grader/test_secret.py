@@ -272,7 +272,7 @@ def test_same_relative_names_from_two_absolute_folders_stay_under_out(tmp_path):
 def test_output_names_are_plain_distinct_and_stable():
     """Do output names keep plain relative paths, and turn absolute, `..`, control-character and
     colliding names into distinct paths under --out, the same way every time?"""
-    from grader.report import output_names, result_path
+    from grader.render.files import output_names, result_path
 
     names = ["alice/rnn_lstm/rnn_lstm.ipynb", "/home/s/alice.py", "../../etc/x.py", "a\nb.py", "A.py", "a.py",
              "x.py", "x.py/y.py", "..", "bob (2).py"]

@@ -292,7 +292,7 @@ def test_report_plots_are_readable(browser, graded_class, cli, width, mobile):
     scales = browser.evaluate("""[...document.querySelectorAll('figure.plot svg')].map(
         s => s.getBoundingClientRect().width / s.viewBox.baseVal.width)""")
     assert len(scales) == 4
-    from grader.htmlreport import FONT
+    from grader.render.html_pages import FONT
     assert min(scales) * (FONT - 1) * 96 / 72 >= 9, scales  # pt -> px at the drawn scale
 
 

@@ -26,7 +26,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-from .results import Failure, SubmissionResult
+from ..results import Failure, SubmissionResult
 
 
 def display_order(results: list[SubmissionResult]) -> list[str]:
@@ -132,7 +132,7 @@ def feedback_path(out: Path, name: str) -> Path:
 
 def write_feedback_pages(out: Path, results: list[SubmissionResult], output_name) -> list[Path]:
     """Write each result's feedback page to out/<output_name(submission)>.html (atomically); their paths."""
-    from .report import write_atomic
+    from .files import write_atomic
 
     paths = []
     for r in results:
