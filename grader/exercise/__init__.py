@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from .compare import value_problem  # the default comparison (grader.exercise.value_problem)
+
 ENV_MODULES = "GRADER_EXERCISE_MODULES"
 BUILTIN_PACKAGE = "grader.exercises"
 
@@ -207,27 +209,6 @@ class Exercise:
 
     def __repr__(self) -> str:
         return f"<exercise {self.name}>"
-
-
-# ---------------------------------------------------------------------------- comparisons
-
-
-def value_problem(got, want, where: str, tolerance: Tolerance) -> str | None:
-    """Compare a value of any nesting (arrays, dicts, tuples/lists, scalar leaves) with the
-    reference's, naming the first difference; arrays within `tolerance`."""
-    from ..checks import array_problem, structure_problem
-
-    if isinstance(want, _ARRAY):
-        return array_problem(got, want, tolerance.rtol, tolerance.atol)
-    return structure_problem(got, want, where, tolerance.rtol, tolerance.atol)
-
-
-try:
-    import numpy as _np
-
-    _ARRAY = _np.ndarray
-except ImportError:  # pragma: no cover - numpy is a dependency
-    _ARRAY = ()
 
 
 def _defined_names(source: str) -> set[str]:
