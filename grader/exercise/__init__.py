@@ -136,6 +136,7 @@ class Exercise:
     tolerance: Tolerance = Tolerance(rtol=1e-5, atol=1e-7)
     input_mutation_penalty: float = 0.1  # share of a function's points lost for modifying an input in place
     default_seed: int = 0  # the public seed (nbgrader's preview cells, public cases)
+    selfcheck: Any = None  # a grader.exercise.selfcheck.SelfCheck: the notebook's selfcheck.py is written from it
 
     # ------------------------------------------------------------------ facts derived from the above
     @property

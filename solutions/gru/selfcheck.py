@@ -9,9 +9,7 @@ functions), for example
     ✓ a_next: correct on all 2 cases
     ✗ yt_pred: wrong values: largest difference 0.31 (tolerance: rtol=1e-05, atol=1e-07) [case 1: n_x=3, n_a=5, n_y=2, m=4]
 
-The wording is the autograder's (`results()` returns the same lines as data);
-this module is the RNN/LSTM exercise's selfcheck.py with the GRU's functions,
-cache layout and stand-in cells (kept apart, so each exercise ships its own).
+The wording is the autograder's (`results()` returns the same lines as data).
 The expected values come from `public_cases.npz` beside this file (plain
 arrays, generated from the course's reference implementation). The hidden
 cases used for grading have other shapes (m = 1, T_x = 1, a larger case).
@@ -31,6 +29,7 @@ hands the cell the wrong inputs (wrong step, wrong state carried over).
 
 Numpy only; this file contains no implementation of the exercise.
 """
+# Written by scripts/make_release.py (grader/exercise/selfcheck.py): edit its sources, not this file.
 from __future__ import annotations
 
 import copy
@@ -40,26 +39,47 @@ import traceback
 
 import numpy as np
 
-# Values are compared with numpy.isclose(yours, expected, rtol=RTOL, atol=ATOL):
-# |yours - expected| <= ATOL + RTOL * |expected|, elementwise (as the autograder does).
-RTOL = 1e-5
-ATOL = 1e-7
-
 PASS_MARK = "✓"
 FAIL_MARK = "✗"
 
 CASES_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "public_cases.npz")
 
+# ---------------------------------------------------------------- the exercise (its table: begin)
+# Values are compared with numpy.isclose(yours, expected, rtol=RTOL, atol=ATOL):
+# |yours - expected| <= ATOL + RTOL * |expected|, elementwise (as the autograder does).
+RTOL = 1e-05
+ATOL = 1e-07
 # name -> (arguments, outputs or gradient keys, cell function it calls)
 FUNCTIONS = {
     "gru_cell_forward": (("xt", "a_prev", "parameters"), ("a_next", "yt_pred", "cache"), None),
     "gru_forward": (("x", "a0", "parameters"), ("a", "y_pred", "caches"), "gru_cell_forward"),
     "gru_cell_backward": (("da_next", "cache"),
-                          ("dxt", "da_prev", "dWr", "dbr", "dWu", "dbu", "dWc", "dbc"), None),
+                          ("dxt", "da_prev", "dWr", "dbr", "dWu", "dbu", "dWc", "dbc"),
+                          None),
     "gru_backward": (("da", "caches"),
-                     ("dx", "da0", "dWr", "dbr", "dWu", "dbu", "dWc", "dbc"), "gru_cell_backward"),
+                     ("dx", "da0", "dWr", "dbr", "dWu", "dbu", "dWc", "dbc"),
+                     "gru_cell_backward"),
 }
-CACHE_ITEMS = ("a_next", "a_prev", "rt", "ut", "cct", "xt", "parameters")
+# the functions that return a dict of gradients (the others return a tuple of their outputs)
+RETURNS_DICT = ("gru_cell_backward", "gru_backward")
+# a cell function that returns a cache -> the items of its cache, in order
+CACHE_ITEMS = {
+    "gru_cell_forward": ("a_next", "a_prev", "rt", "ut", "cct", "xt", "parameters"),
+}
+# a sequence forward function -> {an output of its cell: the output of its own whose step t it is}
+# (the cell's other outputs are items of the cell's cache)
+STEP_OUTPUTS = {
+    "gru_forward": {"yt_pred": "y_pred"},
+}
+# an argument of a cell function -> what a sequence function should hand it
+STEP_HINTS = {
+    "xt": "it should be x[:, :, t]",
+    "a_prev": "it should be a0 at t=0, then the a_next of the previous step",
+    "da_next": "it should be da[:, :, t] plus the da_prev returned by step t+1",
+}
+# the sizes of a case, in the order of its "shape"; the last one (the steps) is shown for sequence functions only
+SIZES = ("n_x", "n_a", "n_y", "m", "T_x")
+# ---------------------------------------------------------------- the exercise (its table: end)
 
 
 # ---------------------------------------------------------------- wording
@@ -111,7 +131,7 @@ def missing_key_message(key: str) -> str:
 def not_returned_message(name: str, got) -> str | None:
     """Why the returned value is not of the right form (a tuple of n items / a dict), or None."""
     outputs = FUNCTIONS[name][1]
-    if name.endswith("backward"):
+    if name in RETURNS_DICT:
         if not isinstance(got, dict):
             return f"not returned: the function returned {describe_type(got)}, expected a dict of gradients"
         return None
@@ -132,9 +152,9 @@ def not_implemented_message() -> str:
 
 
 def case_suffix(index: int, shape, sequence: bool) -> str:
-    """' [case K: n_x=.., n_a=.., n_y=.., m=..(, T_x=..)]', K counted from 1."""
-    n_x, n_a, n_y, m, T_x = (int(v) for v in shape)
-    text = f"n_x={n_x}, n_a={n_a}, n_y={n_y}, m={m}" + (f", T_x={T_x}" if sequence else "")
+    """' [case K: size=.., ...]' (SIZES; the last, the steps, for a sequence function only), K counted from 1."""
+    sizes = SIZES if sequence else SIZES[:-1]
+    text = ", ".join(f"{size}={int(value)}" for size, value in zip(sizes, shape))
     return f" [case {index + 1}: {text}]"
 
 
@@ -243,8 +263,9 @@ def structure_problem(got, want, where: str) -> str | None:
 
 def cache_problem(name: str, got, want) -> str | None:
     """The cache layout, with the items named. Items that are also checked as outputs
-    (a_next of a cell) are checked for form only: a wrong a_next shows once, under a_next."""
-    names = CACHE_ITEMS
+    (a cell's a_next) are checked for form only: a wrong a_next shows once, under a_next."""
+    cell_function = FUNCTIONS[name][2] or name
+    names = CACHE_ITEMS[cell_function]
     outputs = FUNCTIONS[name][1]
 
     def cell(g, w, where):
@@ -263,7 +284,7 @@ def cache_problem(name: str, got, want) -> str | None:
                 return p
         return None
 
-    if name.endswith("cell_forward"):
+    if cell_function == name:
         return cell(got, want, "cache")
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         what = f"{len(got)} items" if isinstance(got, (tuple, list)) else describe_type(got)
@@ -340,8 +361,9 @@ def _stand_in(name: str, cell: str, case: dict):
         if not _close(got, want):
             raise ChainError(f"{name} called {cell} with the wrong {label} at step t={step}: {hint}")
 
-    if name.endswith("forward"):
+    if name in STEP_OUTPUTS:
         cells = case["expected"]["caches"][0]
+        items, from_sequence = CACHE_ITEMS[cell], STEP_OUTPUTS[name]
 
         def forward_cell(*args, **kwargs):
             bound = bind(args, kwargs)
@@ -350,11 +372,14 @@ def _stand_in(name: str, cell: str, case: dict):
                 raise ChainError(f"{name} called {cell} more than T_x={len(cells)} times")
             calls.append(t)
             want = cells[t]
-            expect(t, "xt", bound["xt"], want[5], "it should be x[:, :, t]")
-            expect(t, "a_prev", bound["a_prev"], want[1],
-                   "it should be a0 at t=0, then the a_next of the previous step")
+            for arg in arg_names:
+                if arg != "parameters":
+                    expect(t, arg, bound[arg], want[items.index(arg)], STEP_HINTS[arg])
             out = copy.deepcopy(want)
-            return out[0], case["expected"]["y_pred"][:, :, t].copy(), out
+            return tuple(out if output == "cache"
+                         else case["expected"][from_sequence[output]][:, :, t].copy() if output in from_sequence
+                         else out[items.index(output)]
+                         for output in FUNCTIONS[cell][1])
 
         return forward_cell
 
@@ -373,8 +398,9 @@ def _stand_in(name: str, cell: str, case: dict):
         if not (isinstance(cache, (tuple, list)) and len(cache) == len(cells[t]) and _close(cache[0], cells[t][0])):
             raise ChainError(f"{name} called {cell} with the wrong cache at call {k + 1}: "
                              f"time runs backward, so it should be the cache of step t={t}")
-        expect(t, "da_next", bound["da_next"], step["da_next"],
-               "it should be da[:, :, t] plus the da_prev returned by step t+1")
+        for arg in arg_names:
+            if arg != "cache" and arg in step:
+                expect(t, arg, bound[arg], step[arg], STEP_HINTS[arg])
         return copy.deepcopy(step["grads"])
 
     return backward_cell
@@ -446,7 +472,7 @@ def _results(name: str, calls: list) -> list[tuple[bool, str, str]]:
             for key in outputs:
                 wrong.setdefault(key, form + suffix)
             continue
-        got = value if name.endswith("backward") else dict(zip(outputs, value))
+        got = value if name in RETURNS_DICT else dict(zip(outputs, value))
         for key in outputs:
             if key in wrong:
                 continue
@@ -503,7 +529,7 @@ def hints(name: str, calls: list, checks: list[tuple[bool, str, str]]) -> list[s
         return []
     outputs = FUNCTIONS[name][1]
     wrong = {check for passed, check, _ in checks if not passed}
-    got = [c[1] if name.endswith("backward") else dict(zip(outputs, c[1])) for c in calls]
+    got = [c[1] if name in RETURNS_DICT else dict(zip(outputs, c[1])) for c in calls]
     found = []
     for mistake, text in load_cases()["hints"].get(name, {}).items():
         stored = [case.get("mistakes", {}).get(mistake, {}) for case in cases]

@@ -29,6 +29,7 @@ hands the cell the wrong inputs (wrong step, wrong state carried over).
 
 Numpy only; this file contains no implementation of the exercise.
 """
+# Written by scripts/make_release.py (grader/exercise/selfcheck.py): edit its sources, not this file.
 from __future__ import annotations
 
 import copy
@@ -38,16 +39,16 @@ import traceback
 
 import numpy as np
 
-# Values are compared with numpy.isclose(yours, expected, rtol=RTOL, atol=ATOL):
-# |yours - expected| <= ATOL + RTOL * |expected|, elementwise (as the autograder does).
-RTOL = 1e-5
-ATOL = 1e-7
-
 PASS_MARK = "✓"
 FAIL_MARK = "✗"
 
 CASES_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "public_cases.npz")
 
+# ---------------------------------------------------------------- the exercise (its table: begin)
+# Values are compared with numpy.isclose(yours, expected, rtol=RTOL, atol=ATOL):
+# |yours - expected| <= ATOL + RTOL * |expected|, elementwise (as the autograder does).
+RTOL = 1e-05
+ATOL = 1e-07
 # name -> (arguments, outputs or gradient keys, cell function it calls)
 FUNCTIONS = {
     "rnn_cell_forward": (("xt", "a_prev", "parameters"), ("a_next", "yt_pred", "cache"), None),
@@ -55,19 +56,40 @@ FUNCTIONS = {
     "rnn_cell_backward": (("da_next", "cache"), ("dxt", "da_prev", "dWax", "dWaa", "dba"), None),
     "rnn_backward": (("da", "caches"), ("dx", "da0", "dWax", "dWaa", "dba"), "rnn_cell_backward"),
     "lstm_cell_forward": (("xt", "a_prev", "c_prev", "parameters"),
-                          ("a_next", "c_next", "yt_pred", "cache"), None),
+                          ("a_next", "c_next", "yt_pred", "cache"),
+                          None),
     "lstm_forward": (("x", "a0", "parameters"), ("a", "y", "c", "caches"), "lstm_cell_forward"),
     "lstm_cell_backward": (("da_next", "dc_next", "cache"),
-                           ("dxt", "da_prev", "dc_prev", "dWf", "dbf", "dWi", "dbi",
-                            "dWc", "dbc", "dWo", "dbo"), None),
+                           ("dxt", "da_prev", "dc_prev", "dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo"),
+                           None),
     "lstm_backward": (("da", "caches"),
                       ("dx", "da0", "dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo"),
                       "lstm_cell_backward"),
 }
+# the functions that return a dict of gradients (the others return a tuple of their outputs)
+RETURNS_DICT = ("rnn_cell_backward", "rnn_backward", "lstm_cell_backward", "lstm_backward")
+# a cell function that returns a cache -> the items of its cache, in order
 CACHE_ITEMS = {
-    "rnn": ("a_next", "a_prev", "xt", "parameters"),
-    "lstm": ("a_next", "c_next", "a_prev", "c_prev", "ft", "it", "cct", "ot", "xt", "parameters"),
+    "rnn_cell_forward": ("a_next", "a_prev", "xt", "parameters"),
+    "lstm_cell_forward": ("a_next", "c_next", "a_prev", "c_prev", "ft", "it", "cct", "ot", "xt", "parameters"),
 }
+# a sequence forward function -> {an output of its cell: the output of its own whose step t it is}
+# (the cell's other outputs are items of the cell's cache)
+STEP_OUTPUTS = {
+    "rnn_forward": {"yt_pred": "y_pred"},
+    "lstm_forward": {"yt_pred": "y"},
+}
+# an argument of a cell function -> what a sequence function should hand it
+STEP_HINTS = {
+    "xt": "it should be x[:, :, t]",
+    "a_prev": "it should be a0 at t=0, then the a_next of the previous step",
+    "c_prev": "it should be zeros at t=0, then the c_next of the previous step",
+    "da_next": "it should be da[:, :, t] plus the da_prev returned by step t+1",
+    "dc_next": "it should be zeros at t=T_x-1, then the dc_prev returned by step t+1",
+}
+# the sizes of a case, in the order of its "shape"; the last one (the steps) is shown for sequence functions only
+SIZES = ("n_x", "n_a", "n_y", "m", "T_x")
+# ---------------------------------------------------------------- the exercise (its table: end)
 
 
 # ---------------------------------------------------------------- wording
@@ -119,7 +141,7 @@ def missing_key_message(key: str) -> str:
 def not_returned_message(name: str, got) -> str | None:
     """Why the returned value is not of the right form (a tuple of n items / a dict), or None."""
     outputs = FUNCTIONS[name][1]
-    if name.endswith("backward"):
+    if name in RETURNS_DICT:
         if not isinstance(got, dict):
             return f"not returned: the function returned {describe_type(got)}, expected a dict of gradients"
         return None
@@ -140,9 +162,9 @@ def not_implemented_message() -> str:
 
 
 def case_suffix(index: int, shape, sequence: bool) -> str:
-    """' [case K: n_x=.., n_a=.., n_y=.., m=..(, T_x=..)]', K counted from 1."""
-    n_x, n_a, n_y, m, T_x = (int(v) for v in shape)
-    text = f"n_x={n_x}, n_a={n_a}, n_y={n_y}, m={m}" + (f", T_x={T_x}" if sequence else "")
+    """' [case K: size=.., ...]' (SIZES; the last, the steps, for a sequence function only), K counted from 1."""
+    sizes = SIZES if sequence else SIZES[:-1]
+    text = ", ".join(f"{size}={int(value)}" for size, value in zip(sizes, shape))
     return f" [case {index + 1}: {text}]"
 
 
@@ -251,8 +273,9 @@ def structure_problem(got, want, where: str) -> str | None:
 
 def cache_problem(name: str, got, want) -> str | None:
     """The cache layout, with the items named. Items that are also checked as outputs
-    (a_next, c_next of a cell) are checked for form only: a wrong a_next shows once, under a_next."""
-    names = CACHE_ITEMS["rnn" if name.startswith("rnn") else "lstm"]
+    (a cell's a_next) are checked for form only: a wrong a_next shows once, under a_next."""
+    cell_function = FUNCTIONS[name][2] or name
+    names = CACHE_ITEMS[cell_function]
     outputs = FUNCTIONS[name][1]
 
     def cell(g, w, where):
@@ -271,7 +294,7 @@ def cache_problem(name: str, got, want) -> str | None:
                 return p
         return None
 
-    if name.endswith("cell_forward"):
+    if cell_function == name:
         return cell(got, want, "cache")
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         what = f"{len(got)} items" if isinstance(got, (tuple, list)) else describe_type(got)
@@ -348,10 +371,9 @@ def _stand_in(name: str, cell: str, case: dict):
         if not _close(got, want):
             raise ChainError(f"{name} called {cell} with the wrong {label} at step t={step}: {hint}")
 
-    if name.endswith("forward"):
+    if name in STEP_OUTPUTS:
         cells = case["expected"]["caches"][0]
-        lstm = name.startswith("lstm")
-        y_key = "y" if lstm else "y_pred"
+        items, from_sequence = CACHE_ITEMS[cell], STEP_OUTPUTS[name]
 
         def forward_cell(*args, **kwargs):
             bound = bind(args, kwargs)
@@ -360,17 +382,14 @@ def _stand_in(name: str, cell: str, case: dict):
                 raise ChainError(f"{name} called {cell} more than T_x={len(cells)} times")
             calls.append(t)
             want = cells[t]
-            expect(t, "xt", bound["xt"], want[-2], "it should be x[:, :, t]")
-            expect(t, "a_prev", bound["a_prev"], want[2 if lstm else 1],
-                   "it should be a0 at t=0, then the a_next of the previous step")
-            if lstm:
-                expect(t, "c_prev", bound["c_prev"], want[3],
-                       "it should be zeros at t=0, then the c_next of the previous step")
+            for arg in arg_names:
+                if arg != "parameters":
+                    expect(t, arg, bound[arg], want[items.index(arg)], STEP_HINTS[arg])
             out = copy.deepcopy(want)
-            y_t = case["expected"][y_key][:, :, t].copy()
-            if lstm:
-                return out[0], out[1], y_t, out
-            return out[0], y_t, out
+            return tuple(out if output == "cache"
+                         else case["expected"][from_sequence[output]][:, :, t].copy() if output in from_sequence
+                         else out[items.index(output)]
+                         for output in FUNCTIONS[cell][1])
 
         return forward_cell
 
@@ -389,11 +408,9 @@ def _stand_in(name: str, cell: str, case: dict):
         if not (isinstance(cache, (tuple, list)) and len(cache) == len(cells[t]) and _close(cache[0], cells[t][0])):
             raise ChainError(f"{name} called {cell} with the wrong cache at call {k + 1}: "
                              f"time runs backward, so it should be the cache of step t={t}")
-        expect(t, "da_next", bound["da_next"], step["da_next"],
-               "it should be da[:, :, t] plus the da_prev returned by step t+1")
-        if "dc_next" in step:
-            expect(t, "dc_next", bound["dc_next"], step["dc_next"],
-                   "it should be zeros at t=T_x-1, then the dc_prev returned by step t+1")
+        for arg in arg_names:
+            if arg != "cache" and arg in step:
+                expect(t, arg, bound[arg], step[arg], STEP_HINTS[arg])
         return copy.deepcopy(step["grads"])
 
     return backward_cell
@@ -465,7 +482,7 @@ def _results(name: str, calls: list) -> list[tuple[bool, str, str]]:
             for key in outputs:
                 wrong.setdefault(key, form + suffix)
             continue
-        got = value if name.endswith("backward") else dict(zip(outputs, value))
+        got = value if name in RETURNS_DICT else dict(zip(outputs, value))
         for key in outputs:
             if key in wrong:
                 continue
@@ -522,7 +539,7 @@ def hints(name: str, calls: list, checks: list[tuple[bool, str, str]]) -> list[s
         return []
     outputs = FUNCTIONS[name][1]
     wrong = {check for passed, check, _ in checks if not passed}
-    got = [c[1] if name.endswith("backward") else dict(zip(outputs, c[1])) for c in calls]
+    got = [c[1] if name in RETURNS_DICT else dict(zip(outputs, c[1])) for c in calls]
     found = []
     for mistake, text in load_cases()["hints"].get(name, {}).items():
         stored = [case.get("mistakes", {}).get(mistake, {}) for case in cases]

@@ -23,6 +23,7 @@ from ...exercise import Exercise, Function, Tolerance
 from . import activations, cases, reference
 from .blackbox import black_box as _black_box
 from .compare import output_problem as _output_problem
+from .selfcheck_table import SELFCHECK
 from .rubric import ARGUMENTS, RUBRIC
 
 # Values are compared with numpy.isclose(student, reference, rtol=RTOL, atol=ATOL), as the
@@ -66,6 +67,7 @@ class Gru(Exercise):
     tolerance = Tolerance(rtol=RTOL, atol=ATOL)
     input_mutation_penalty = INPUT_MUTATION_PENALTY
     default_seed = DEFAULT_SEED
+    selfcheck = SELFCHECK  # the notebook's selfcheck.py is written from it (scripts/make_release.py)
 
     def hidden_cases(self, problem, key):
         return cases.hidden_cases(problem.name, key)
