@@ -12,6 +12,11 @@ lives elsewhere once its module is loaded: `load_module("pkg.mod")` (the CLI's
 `--exercise-module pkg.mod`, or the environment variable
 GRADER_EXERCISE_MODULES, comma-separated dotted names) imports it and registers
 its `EXERCISE`; `register(exercise)` registers an object directly.
+
+Beside the protocol, helpers for exercises (and the core): compare.py (comparing
+one value, the shared wording), blackbox.py (the black box of a cell function
+called by a sequence function) and selfcheck.py (the notebooks' standalone
+self-check module, written for an exercise from selfcheck_module.py).
 """
 from __future__ import annotations
 

@@ -8,8 +8,11 @@ What the grading core is told (grader/exercise/'s protocol, docs/exercises.md):
     cases.py        shapes and the inputs of a case; the hidden cases are keyed here
                     (`hidden_cases`: HMAC of the deployment's secret, or a fixed seed)
     mistakes.py     the catalogue of known slips, each with its hint
-    blackbox.py     which calls of a cell function a sequence function may make
-    compare.py      how each output is compared (the cell cache with its items named)
+    blackbox.py     which calls of a cell function a sequence function may make (the sizes;
+                    the rules are grader/exercise/blackbox.py's)
+    compare.py      how each output is compared (the cell cache with its items named,
+                    by grader/exercise/compare.py)
+    selfcheck_table.py  what the notebook's selfcheck.py knows beyond the rubric
 
 It imports nothing of the grader but grader/exercise/, and nothing of another exercise.
 The notebook source is solutions/gru/gru.ipynb; `python scripts/make_release.py
