@@ -44,7 +44,8 @@ def array_problem(got, want: np.ndarray, rtol: float | None = None, atol: float 
 
     Checks, in order: a numpy array, the shape, numbers (not objects/strings),
     finiteness, then values within numpy.isclose(got, want, rtol, atol) (the
-    exercise's tolerance; the default exercise's when not given).
+    exercise's tolerance; when not given, the default one: the default exercise's,
+    or in a notebook's selfcheck.py that file's RTOL and ATOL).
     """
     if rtol is None or atol is None:
         rtol, atol = _default_tolerance()

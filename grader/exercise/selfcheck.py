@@ -17,12 +17,20 @@ the committed files equal to it.
 """
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from pathlib import Path
+
+from . import compare
 
 MODULE = Path(__file__).with_name("selfcheck_module.py")
 TABLE_BEGIN = "# ---------------------------------------------------------------- the exercise (its table: begin)\n"
 TABLE_END = "# ---------------------------------------------------------------- the exercise (its table: end)\n"
+COMPARE_BEGIN = "# ---------------------------------------------------------------- comparing (the autograder's: begin)\n"
+COMPARE_END = "# ---------------------------------------------------------------- comparing (the autograder's: end)\n"
+# grader/exercise/compare.py's functions the module carries (their source, word for word)
+COMPARISONS = (compare.describe_type, compare.array_problem, compare.scalar_problem, compare.structure_problem,
+               compare.cell_cache_problem)
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,24 @@ def table(exercise) -> str:
     ])
 
 
+def comparisons() -> str:
+    """The comparing section: grader/exercise/compare.py's functions, with the tolerance of this file."""
+    parts = [COMPARE_BEGIN,
+             "# grader/exercise/compare.py's, word for word: the same text as the autograder for the same mistake.\n",
+             _scalars_line() + "\n\n",
+             "def _default_tolerance() -> tuple[float, float]:\n",
+             '    """The tolerance of this file (RTOL, ATOL), the same as the autograder uses."""\n',
+             "    return RTOL, ATOL\n"]
+    for function in COMPARISONS:
+        parts += ["\n\n", inspect.getsource(function)]
+    return "".join(parts) + COMPARE_END
+
+
+def _scalars_line() -> str:
+    """compare.py's line `SCALARS = (...)`, as it is written there."""
+    return next(line for line in inspect.getsource(compare).splitlines(keepends=True) if line.startswith("SCALARS = "))
+
+
 def source(exercise) -> str:
     """The text of `exercise`'s selfcheck.py (ValueError if it has no `selfcheck`)."""
     check: SelfCheck | None = getattr(exercise, "selfcheck", None)
@@ -140,6 +166,8 @@ def source(exercise) -> str:
     body = module[module.index('"""', 3) + 3:].lstrip("\n")
     begin, end = body.index(TABLE_BEGIN) + len(TABLE_BEGIN), body.index(TABLE_END)
     body = body[:begin] + table(exercise) + body[end:]
+    begin, end = body.index(COMPARE_BEGIN), body.index(COMPARE_END) + len(COMPARE_END)
+    body = body[:begin] + comparisons() + body[end:]
     first = exercise.order[0]
     cells = sorted({exercise.by_name[n].black_box for n in exercise.order if exercise.by_name[n].black_box},
                    key=exercise.order.index)

@@ -12,6 +12,7 @@ import copy
 import linecache
 import os
 import traceback
+from typing import NamedTuple
 
 import numpy as np
 
@@ -41,38 +42,31 @@ SIZES: tuple = ()
 # ---------------------------------------------------------------- the exercise (its table: end)
 
 
+# ---------------------------------------------------------------- comparing (the autograder's: begin)
+# grader/exercise/compare.py's functions are written here, word for word: the same text as the
+# autograder for the same mistake.
+# ---------------------------------------------------------------- comparing (the autograder's: end)
+
+
+def cache_problem(name: str, got, want) -> str | None:
+    """The cache layout, with the items named. Items that are also checked as outputs
+    (a cell's a_next) are checked for form only: a wrong a_next shows once, under a_next."""
+    cell_function = FUNCTIONS[name][2] or name
+    graded = _Graded(weights=dict.fromkeys(FUNCTIONS[name][1], 1))
+    return cell_cache_problem(graded, got, want, CACHE_ITEMS[cell_function], cell_function != name,
+                              _Tolerance(RTOL, ATOL))
+
+
+class _Graded(NamedTuple):
+    weights: dict  # the outputs checked on their own
+
+
+class _Tolerance(NamedTuple):
+    rtol: float
+    atol: float
+
+
 # ---------------------------------------------------------------- wording
-# Same text as the autograder (grader/checks.py) for the same mistake.
-
-def describe_type(value) -> str:
-    """'a list', 'a float', 'None', ... for messages."""
-    if value is None:
-        return "None"
-    if isinstance(value, np.ndarray):
-        return "a numpy array"
-    name = getattr(value, "type_name", None) or type(value).__name__
-    article = "an" if name[:1].lower() in "aeiou" else "a"
-    return f"{article} {name}"
-
-
-def array_problem(got, want: np.ndarray) -> str | None:
-    """What is wrong with `got` as a stand-in for the array `want`, or None if nothing."""
-    if not isinstance(got, np.ndarray):
-        return f"is {describe_type(got)}, expected a numpy array"
-    if got.shape != want.shape:
-        return f"has shape {tuple(got.shape)}, expected {tuple(want.shape)}"
-    if not (np.issubdtype(got.dtype, np.number) or got.dtype == np.bool_):
-        return f"has dtype {got.dtype}, expected numbers"
-    if np.iscomplexobj(got):
-        return "has complex values, expected real numbers"
-    got = got.astype(np.float64)
-    if not np.all(np.isfinite(got)):
-        return "contains NaN or infinity"
-    if not np.allclose(got, want, rtol=RTOL, atol=ATOL):
-        error = float(np.max(np.abs(got - want)))
-        return f"wrong values: largest difference {error:.3g} (tolerance: rtol={RTOL:g}, atol={ATOL:g})"
-    return None
-
 
 def line(passed: bool, check: str, message: str) -> str:
     """One feedback line: mark, the check's name, what went wrong (or 'correct')."""
@@ -191,74 +185,7 @@ def load_cases() -> dict:
     return _CASES
 
 
-# ---------------------------------------------------------------- comparing
-
-def structure_problem(got, want, where: str) -> str | None:
-    """Compare a nested cache-like value with the expected one, naming the first difference."""
-    if isinstance(want, np.ndarray):
-        problem = array_problem(got, want)
-        return f"{where} {problem}" if problem else None
-    if isinstance(want, dict):
-        if not isinstance(got, dict):
-            return f"{where} is {describe_type(got)}, expected a dict"
-        for key, value in want.items():
-            if key not in got:
-                return f"{where} has no key '{key}'"
-            problem = structure_problem(got[key], value, f"{where}['{key}']")
-            if problem:
-                return problem
-        return None
-    if isinstance(want, (tuple, list)):
-        if not isinstance(got, (tuple, list)):
-            return f"{where} is {describe_type(got)}, expected a tuple of {len(want)} items"
-        if len(got) != len(want):
-            return f"{where} has {len(got)} items, expected {len(want)}"
-        for i, (g, w) in enumerate(zip(got, want)):
-            problem = structure_problem(g, w, f"{where}[{i}]")
-            if problem:
-                return problem
-    return None
-
-
-def cache_problem(name: str, got, want) -> str | None:
-    """The cache layout, with the items named. Items that are also checked as outputs
-    (a cell's a_next) are checked for form only: a wrong a_next shows once, under a_next."""
-    cell_function = FUNCTIONS[name][2] or name
-    names = CACHE_ITEMS[cell_function]
-    outputs = FUNCTIONS[name][1]
-
-    def cell(g, w, where):
-        if not isinstance(g, (tuple, list)):
-            return f"{where} is {describe_type(g)}, expected a tuple ({', '.join(names)})"
-        if len(g) != len(names):
-            return f"{where} has {len(g)} items, expected {len(names)} ({', '.join(names)})"
-        for i, item in enumerate(names):
-            if item in outputs and isinstance(w[i], np.ndarray):
-                if not isinstance(g[i], np.ndarray) or g[i].shape != w[i].shape:
-                    p = f"{where} item {i} ({item}) " + (array_problem(g[i], w[i]) or "")
-                    return p.strip()
-                continue
-            p = structure_problem(g[i], w[i], f"{where} item {i} ({item})")
-            if p:
-                return p
-        return None
-
-    if cell_function == name:
-        return cell(got, want, "cache")
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        what = f"{len(got)} items" if isinstance(got, (tuple, list)) else describe_type(got)
-        return f"caches is {what}, expected a tuple (list of the T_x cell caches, x)"
-    cells, x = got
-    if not isinstance(cells, (tuple, list)):
-        return f"caches[0] is {describe_type(cells)}, expected a list of the T_x cell caches"
-    if len(cells) != len(want[0]):
-        return f"caches[0] holds {len(cells)} cell caches, expected T_x = {len(want[0])}"
-    for t, (g, w) in enumerate(zip(cells, want[0])):
-        p = cell(g, w, f"caches[0][{t}]")
-        if p:
-            return p
-    return structure_problem(x, want[1], "caches[1] (x)")
-
+# ---------------------------------------------------------------- inputs
 
 def changed_input(name: str, before: list, after: list) -> str | None:
     """The first argument (or part of one) the call modified in place, or None."""

@@ -36,6 +36,7 @@ import copy
 import linecache
 import os
 import traceback
+from typing import NamedTuple
 
 import numpy as np
 
@@ -92,8 +93,15 @@ SIZES = ("n_x", "n_a", "n_y", "m", "T_x")
 # ---------------------------------------------------------------- the exercise (its table: end)
 
 
-# ---------------------------------------------------------------- wording
-# Same text as the autograder (grader/checks.py) for the same mistake.
+# ---------------------------------------------------------------- comparing (the autograder's: begin)
+# grader/exercise/compare.py's, word for word: the same text as the autograder for the same mistake.
+SCALARS = (bool, int, float, np.bool_, np.integer, np.floating)
+
+
+def _default_tolerance() -> tuple[float, float]:
+    """The tolerance of this file (RTOL, ATOL), the same as the autograder uses."""
+    return RTOL, ATOL
+
 
 def describe_type(value) -> str:
     """'a list', 'a float', 'None', ... for messages."""
@@ -106,10 +114,23 @@ def describe_type(value) -> str:
     return f"{article} {name}"
 
 
-def array_problem(got, want: np.ndarray) -> str | None:
-    """What is wrong with `got` as a stand-in for the array `want`, or None if nothing."""
+def array_problem(got, want: np.ndarray, rtol: float | None = None, atol: float | None = None) -> str | None:
+    """What is wrong with `got` as a stand-in for the array `want`, or None if nothing.
+
+    Checks, in order: a numpy array, the shape, numbers (not objects/strings),
+    finiteness, then values within numpy.isclose(got, want, rtol, atol) (the
+    exercise's tolerance; when not given, the default one: the default exercise's,
+    or in a notebook's selfcheck.py that file's RTOL and ATOL).
+    """
+    if rtol is None or atol is None:
+        rtol, atol = _default_tolerance()
     if not isinstance(got, np.ndarray):
         return f"is {describe_type(got)}, expected a numpy array"
+    if got.shape == want.shape and got.dtype.kind == "f":
+        # fast path, same test as numpy.isclose; NaN and infinity fail it and are named below
+        with np.errstate(all="ignore"):
+            if (np.abs(got - want) <= atol + rtol * np.abs(want)).all():
+                return None
     if got.shape != want.shape:
         return f"has shape {tuple(got.shape)}, expected {tuple(want.shape)}"
     if not (np.issubdtype(got.dtype, np.number) or got.dtype == np.bool_):
@@ -119,11 +140,128 @@ def array_problem(got, want: np.ndarray) -> str | None:
     got = got.astype(np.float64)
     if not np.all(np.isfinite(got)):
         return "contains NaN or infinity"
-    if not np.allclose(got, want, rtol=RTOL, atol=ATOL):
+    if not np.allclose(got, want, rtol=rtol, atol=atol):
         error = float(np.max(np.abs(got - want)))
-        return f"wrong values: largest difference {error:.3g} (tolerance: rtol={RTOL:g}, atol={ATOL:g})"
+        return f"wrong values: largest difference {error:.3g} (tolerance: rtol={rtol:g}, atol={atol:g})"
     return None
 
+
+def scalar_problem(got, want, rtol: float, atol: float) -> str | None:
+    """What is wrong with `got` as the scalar `want` (a bool, an integer or a real number), or None."""
+    if isinstance(want, (bool, np.bool_)):
+        if not isinstance(got, (bool, np.bool_)):
+            return f"is {describe_type(got)}, expected a bool ({bool(want)})"
+        return None if bool(got) == bool(want) else f"is {bool(got)}, expected {bool(want)}"
+    real = isinstance(got, (int, float, np.integer, np.floating)) and not isinstance(got, (bool, np.bool_))
+    if isinstance(want, (int, np.integer)):
+        if not real or (isinstance(got, (float, np.floating)) and not float(got).is_integer()):
+            return f"is {describe_type(got)}, expected the integer {int(want)}"
+        return None if int(got) == int(want) else f"is {int(got)}, expected {int(want)}"
+    if not real:
+        return f"is {describe_type(got)}, expected a number ({float(want):.6g})"
+    value = float(got)
+    if not np.isfinite(value):
+        return "is NaN or infinity"
+    if abs(value - float(want)) > atol + rtol * abs(float(want)):
+        return f"is {value:.6g}, expected {float(want):.6g} (tolerance: rtol={rtol:g}, atol={atol:g})"
+    return None
+
+
+def structure_problem(got, want, where: str, rtol: float | None = None, atol: float | None = None) -> str | None:
+    """Compare a nested cache-like value with the reference, naming the first difference
+    (arrays, dicts, tuples/lists, and scalar leaves: bools, integers, real numbers)."""
+    if rtol is None or atol is None:
+        rtol, atol = _default_tolerance()
+    if isinstance(want, np.ndarray):
+        problem = array_problem(got, want, rtol, atol)
+        return f"{where} {problem}" if problem else None
+    if isinstance(want, SCALARS):
+        problem = scalar_problem(got, want, rtol, atol)
+        return f"{where} {problem}" if problem else None
+    if isinstance(want, dict):
+        if not isinstance(got, dict):
+            return f"{where} is {describe_type(got)}, expected a dict"
+        for key, value in want.items():
+            if key not in got:
+                return f"{where} has no key '{key}'"
+            problem = structure_problem(got[key], value, f"{where}['{key}']", rtol, atol)
+            if problem:
+                return problem
+        return None
+    if isinstance(want, (tuple, list)):
+        if not isinstance(got, (tuple, list)):
+            return f"{where} is {describe_type(got)}, expected a tuple of {len(want)} items"
+        if len(got) != len(want):
+            return f"{where} has {len(got)} items, expected {len(want)}"
+        for i, (g, w) in enumerate(zip(got, want)):
+            problem = structure_problem(g, w, f"{where}[{i}]", rtol, atol)
+            if problem:
+                return problem
+    return None
+
+
+def cell_cache_problem(problem, got, want, names: Sequence[str], sequence: bool, tolerance) -> str | None:
+    """What is wrong with a cell's cache (a tuple of the items `names`, in order) or, for a sequence
+    function (`sequence`), with its caches (list of the T_x cell caches, x), its items named.
+
+    An item that is also a graded output of `problem` (a cell's a_next) and an array is checked for
+    form only (a numpy array of the reference's shape): a wrong a_next loses its points once, under
+    a_next, not again under the cache. Arrays within `tolerance` (a Tolerance)."""
+    rtol, atol = tolerance.rtol, tolerance.atol
+
+    def cell(g, w, where):
+        if not isinstance(g, (tuple, list)):
+            return f"{where} is {describe_type(g)}, expected a tuple ({', '.join(names)})"
+        if len(g) != len(names):
+            return f"{where} has {len(g)} items, expected {len(names)} ({', '.join(names)})"
+        for i, name in enumerate(names):
+            if name in problem.weights and isinstance(w[i], np.ndarray):
+                # graded on its own: here only its form counts, so one mistake costs once
+                if not isinstance(g[i], np.ndarray) or g[i].shape != w[i].shape:
+                    return structure_problem(g[i], w[i], f"{where} item {i} ({name})", rtol, atol)
+                continue
+            p = structure_problem(g[i], w[i], f"{where} item {i} ({name})", rtol, atol)
+            if p:
+                return p
+        return None
+
+    if not sequence:
+        return cell(got, want, "cache")
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        what = f"{len(got)} items" if isinstance(got, (tuple, list)) else describe_type(got)
+        return f"caches is {what}, expected a tuple (list of the T_x cell caches, x)"
+    cells, x = got
+    if not isinstance(cells, (tuple, list)):
+        return f"caches[0] is {describe_type(cells)}, expected a list of the T_x cell caches"
+    if len(cells) != len(want[0]):
+        return f"caches[0] holds {len(cells)} cell caches, expected T_x = {len(want[0])}"
+    for t, (g, w) in enumerate(zip(cells, want[0])):
+        p = cell(g, w, f"caches[0][{t}]")
+        if p:
+            return p
+    return structure_problem(x, want[1], "caches[1] (x)", rtol, atol)
+# ---------------------------------------------------------------- comparing (the autograder's: end)
+
+
+def cache_problem(name: str, got, want) -> str | None:
+    """The cache layout, with the items named. Items that are also checked as outputs
+    (a cell's a_next) are checked for form only: a wrong a_next shows once, under a_next."""
+    cell_function = FUNCTIONS[name][2] or name
+    graded = _Graded(weights=dict.fromkeys(FUNCTIONS[name][1], 1))
+    return cell_cache_problem(graded, got, want, CACHE_ITEMS[cell_function], cell_function != name,
+                              _Tolerance(RTOL, ATOL))
+
+
+class _Graded(NamedTuple):
+    weights: dict  # the outputs checked on their own
+
+
+class _Tolerance(NamedTuple):
+    rtol: float
+    atol: float
+
+
+# ---------------------------------------------------------------- wording
 
 def line(passed: bool, check: str, message: str) -> str:
     """One feedback line: mark, the check's name, what went wrong (or 'correct')."""
@@ -242,74 +380,7 @@ def load_cases() -> dict:
     return _CASES
 
 
-# ---------------------------------------------------------------- comparing
-
-def structure_problem(got, want, where: str) -> str | None:
-    """Compare a nested cache-like value with the expected one, naming the first difference."""
-    if isinstance(want, np.ndarray):
-        problem = array_problem(got, want)
-        return f"{where} {problem}" if problem else None
-    if isinstance(want, dict):
-        if not isinstance(got, dict):
-            return f"{where} is {describe_type(got)}, expected a dict"
-        for key, value in want.items():
-            if key not in got:
-                return f"{where} has no key '{key}'"
-            problem = structure_problem(got[key], value, f"{where}['{key}']")
-            if problem:
-                return problem
-        return None
-    if isinstance(want, (tuple, list)):
-        if not isinstance(got, (tuple, list)):
-            return f"{where} is {describe_type(got)}, expected a tuple of {len(want)} items"
-        if len(got) != len(want):
-            return f"{where} has {len(got)} items, expected {len(want)}"
-        for i, (g, w) in enumerate(zip(got, want)):
-            problem = structure_problem(g, w, f"{where}[{i}]")
-            if problem:
-                return problem
-    return None
-
-
-def cache_problem(name: str, got, want) -> str | None:
-    """The cache layout, with the items named. Items that are also checked as outputs
-    (a cell's a_next) are checked for form only: a wrong a_next shows once, under a_next."""
-    cell_function = FUNCTIONS[name][2] or name
-    names = CACHE_ITEMS[cell_function]
-    outputs = FUNCTIONS[name][1]
-
-    def cell(g, w, where):
-        if not isinstance(g, (tuple, list)):
-            return f"{where} is {describe_type(g)}, expected a tuple ({', '.join(names)})"
-        if len(g) != len(names):
-            return f"{where} has {len(g)} items, expected {len(names)} ({', '.join(names)})"
-        for i, item in enumerate(names):
-            if item in outputs and isinstance(w[i], np.ndarray):
-                if not isinstance(g[i], np.ndarray) or g[i].shape != w[i].shape:
-                    p = f"{where} item {i} ({item}) " + (array_problem(g[i], w[i]) or "")
-                    return p.strip()
-                continue
-            p = structure_problem(g[i], w[i], f"{where} item {i} ({item})")
-            if p:
-                return p
-        return None
-
-    if cell_function == name:
-        return cell(got, want, "cache")
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        what = f"{len(got)} items" if isinstance(got, (tuple, list)) else describe_type(got)
-        return f"caches is {what}, expected a tuple (list of the T_x cell caches, x)"
-    cells, x = got
-    if not isinstance(cells, (tuple, list)):
-        return f"caches[0] is {describe_type(cells)}, expected a list of the T_x cell caches"
-    if len(cells) != len(want[0]):
-        return f"caches[0] holds {len(cells)} cell caches, expected T_x = {len(want[0])}"
-    for t, (g, w) in enumerate(zip(cells, want[0])):
-        p = cell(g, w, f"caches[0][{t}]")
-        if p:
-            return p
-    return structure_problem(x, want[1], "caches[1] (x)")
-
+# ---------------------------------------------------------------- inputs
 
 def changed_input(name: str, before: list, after: list) -> str | None:
     """The first argument (or part of one) the call modified in place, or None."""
