@@ -18,7 +18,7 @@ the committed files equal to it.
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import compare
@@ -33,6 +33,19 @@ COMPARISONS = (compare.describe_type, compare.array_problem, compare.scalar_prob
                compare.cell_cache_problem)
 
 
+# What a stand-in cell says of a wrong input, for the arguments cell exercises share (an exercise's
+# `step_hints` add to these, or replace one); and the docstring's example of feedback.
+STEP_HINTS = {
+    "xt": "it should be x[:, :, t]",
+    "a_prev": "it should be a0 at t=0, then the a_next of the previous step",
+    "da_next": "it should be da[:, :, t] plus the da_prev returned by step t+1",
+}
+EXAMPLE = ("    ✓ a_next: correct on all 2 cases\n"
+           "    ✗ yt_pred: wrong values: largest difference 0.31 (tolerance: rtol=1e-05, atol=1e-07) "
+           "[case 1: n_x=3, n_a=5, n_y=2, m=4]")
+SIZES = ("n_x", "n_a", "n_y", "m", "T_x")
+
+
 @dataclass(frozen=True)
 class SelfCheck:
     """What the self-check module needs of an exercise beyond its protocol (for exercises built of
@@ -42,10 +55,11 @@ class SelfCheck:
     cache_items: dict[str, tuple[str, ...]]  # a cell forward function -> the items of its cache, in order
     step_outputs: dict[str, dict[str, str]]  # a sequence forward function -> {its cell's output: its own
     #                                          output whose step t that is}; the cell's other outputs are cache items
-    step_hints: dict[str, str]  # an argument of a cell function -> what a sequence function should hand it
-    sizes: tuple[str, ...]  # a public case's sizes, in its "shape" order; the last (the steps) for sequences only
-    example: str  # the docstring's example of feedback: a right and a wrong output's lines
     hint_example: str  # the docstring's example of a hint: a wrong output's line and the hint a known mistake gets
+    step_hints: dict[str, str] = field(default_factory=dict)  # an argument of a cell function -> what a sequence
+    #                                                           function should hand it (beside STEP_HINTS)
+    sizes: tuple[str, ...] = SIZES  # a public case's sizes, in its "shape" order; the last (the steps) for sequences
+    example: str = EXAMPLE  # the docstring's example of feedback: a right and a wrong output's lines
 
 
 DOCSTRING = '''"""Self-checks for {title}: your functions on the public cases.
@@ -132,7 +146,7 @@ def table(exercise) -> str:
         "# (the cell's other outputs are items of the cell's cache)\n",
         _mapping("STEP_OUTPUTS", check.step_outputs, nested),
         "# an argument of a cell function -> what a sequence function should hand it\n",
-        _mapping("STEP_HINTS", check.step_hints, _text),
+        _mapping("STEP_HINTS", {**STEP_HINTS, **check.step_hints}, _text),
         "# the sizes of a case, in the order of its \"shape\"; the last one (the steps) is shown for sequence "
         "functions only\n",
         f"SIZES = {_text(check.sizes)}\n",

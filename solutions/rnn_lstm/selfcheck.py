@@ -84,8 +84,8 @@ STEP_OUTPUTS = {
 STEP_HINTS = {
     "xt": "it should be x[:, :, t]",
     "a_prev": "it should be a0 at t=0, then the a_next of the previous step",
-    "c_prev": "it should be zeros at t=0, then the c_next of the previous step",
     "da_next": "it should be da[:, :, t] plus the da_prev returned by step t+1",
+    "c_prev": "it should be zeros at t=0, then the c_next of the previous step",
     "dc_next": "it should be zeros at t=T_x-1, then the dc_prev returned by step t+1",
 }
 # the sizes of a case, in the order of its "shape"; the last one (the steps) is shown for sequence functions only

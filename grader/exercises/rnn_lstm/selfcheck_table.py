@@ -9,17 +9,10 @@ SELFCHECK = selfcheck.SelfCheck(
     title="the RNN/LSTM notebook",
     cache_items={"rnn_cell_forward": CELL_CACHE["rnn"], "lstm_cell_forward": CELL_CACHE["lstm"]},
     step_outputs={"rnn_forward": {"yt_pred": "y_pred"}, "lstm_forward": {"yt_pred": "y"}},
-    step_hints={
-        "xt": "it should be x[:, :, t]",
-        "a_prev": "it should be a0 at t=0, then the a_next of the previous step",
-        "c_prev": "it should be zeros at t=0, then the c_next of the previous step",
-        "da_next": "it should be da[:, :, t] plus the da_prev returned by step t+1",
-        "dc_next": "it should be zeros at t=T_x-1, then the dc_prev returned by step t+1",
-    },
-    sizes=("n_x", "n_a", "n_y", "m", "T_x"),
-    example=("    ✓ a_next: correct on all 2 cases\n"
-             "    ✗ yt_pred: wrong values: largest difference 0.31 (tolerance: rtol=1e-05, atol=1e-07) "
-             "[case 1: n_x=3, n_a=5, n_y=2, m=4]"),
     hint_example=("    ✗ yt_pred: wrong values: largest difference 0.467 (...) [case 1: ...]\n"
                   "    Hint: `a_next` is right but `yt_pred` is not: the prediction seems to use `a_prev`; ..."),
+    step_hints={  # the LSTM's memory cell, beside the hints of every cell exercise (xt, a_prev, da_next)
+        "c_prev": "it should be zeros at t=0, then the c_next of the previous step",
+        "dc_next": "it should be zeros at t=T_x-1, then the dc_prev returned by step t+1",
+    },
 )
