@@ -41,8 +41,8 @@ STEP_HINTS = {
     "da_next": "it should be da[:, :, t] plus the da_prev returned by step t+1",
 }
 EXAMPLE = ("    ✓ a_next: correct on all 2 cases\n"
-           "    ✗ yt_pred: wrong values: largest difference 0.31 (tolerance: rtol=1e-05, atol=1e-07) "
-           "[case 1: n_x=3, n_a=5, n_y=2, m=4]")
+           "    ✗ yt_pred: wrong values: largest difference 0.31 (tolerance: rtol={rtol:g}, atol={atol:g}) "
+           "[case 1: n_x=3, n_a=5, n_y=2, m=4]")  # {rtol:g}, {atol:g}: the exercise's tolerance
 SIZES = ("n_x", "n_a", "n_y", "m", "T_x")
 
 
@@ -59,7 +59,8 @@ class SelfCheck:
     step_hints: dict[str, str] = field(default_factory=dict)  # an argument of a cell function -> what a sequence
     #                                                           function should hand it (beside STEP_HINTS)
     sizes: tuple[str, ...] = SIZES  # a public case's sizes, in its "shape" order; the last (the steps) for sequences
-    example: str = EXAMPLE  # the docstring's example of feedback: a right and a wrong output's lines
+    example: str | None = None  # the docstring's example of feedback (a right and a wrong output's lines);
+    #                               None: EXAMPLE, with the exercise's tolerance
 
 
 DOCSTRING = '''"""Self-checks for {title}: your functions on the public cases.
@@ -186,6 +187,8 @@ def source(exercise) -> str:
     cells = sorted({exercise.by_name[n].black_box for n in exercise.order if exercise.by_name[n].black_box},
                    key=exercise.order.index)
     shown = ", ".join(f"`{c}`" for c in cells) if len(cells) <= 2 else f"`{cells[0]}`, ..."
-    doc = DOCSTRING.format(title=check.title, first=first, example=check.example.rstrip("\n"),
+    tolerance = exercise.tolerance
+    example = check.example if check.example is not None else EXAMPLE.format(rtol=tolerance.rtol, atol=tolerance.atol)
+    doc = DOCSTRING.format(title=check.title, first=first, example=example.rstrip("\n"),
                            hint_example=check.hint_example.rstrip("\n"), cells=shown)
     return doc + body

@@ -7,6 +7,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from grader import exercise as exercises
@@ -70,3 +71,23 @@ def test_an_exercise_without_a_selfcheck_is_told_so():
 
     with pytest.raises(ValueError, match="has no self-check module"):
         selfcheck.source(Bare())
+
+
+def test_the_docstring_example_states_the_exercise_s_tolerance(tmp_path):
+    """Does the generated module's example line, and its RTOL/ATOL, say the exercise's own tolerance?"""
+    base = exercises.get("gru")
+
+    class Looser(type(base)):
+        name = "looser"
+        tolerance = exercises.Tolerance(rtol=1e-3, atol=1e-6)
+
+    text = selfcheck.source(Looser())
+    assert "(tolerance: rtol=0.001, atol=1e-06)" in text and "rtol=1e-05" not in text
+    path = tmp_path / "selfcheck.py"
+    path.write_text(text, encoding="utf-8")
+    module = load(path, "selfcheck_looser")
+    assert (module.RTOL, module.ATOL) == (1e-3, 1e-6)
+    want = np.ones((2, 2))  # |yours - expected| <= 1e-6 + 1e-3 * 1
+    assert module.array_problem(want + 5e-4, want) is None  # within the looser tolerance, not the GRU's own
+    assert base.output_problem(base.by_name["gru_forward"], "a", want + 5e-4, want) is not None
+    assert module.array_problem(want + 2e-3, want).startswith("wrong values: largest difference 0.002")
