@@ -2,9 +2,11 @@
 
 Everything here works on plain data decoded from the worker (numpy arrays,
 tuples, lists, dicts, numbers, `Opaque` placeholders): nothing a submission
-produced is executed or unpickled. The wording of each message is shared with
-the notebooks' self-checks (`solutions/*/selfcheck.py`), which must say the
-same thing for the same mistake.
+produced is executed or unpickled. The comparisons of one value (arrays,
+nested caches, scalars) are the protocol's, `grader/exercise/compare.py`, which
+exercises use too. The wording of each message is shared with the notebooks'
+self-checks (`solutions/*/selfcheck.py`), which must say the same thing for the
+same mistake.
 """
 from __future__ import annotations
 
@@ -13,82 +15,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .exercise.compare import SCALARS as _SCALARS
+from .exercise.compare import array_problem, describe_type
 from .results import FAIL_MARK, PASS_MARK, Check, Failure, FunctionResult, line
 
+# array_problem and describe_type are grader.exercise.compare's (the protocol's, which exercises use),
+# still named here: this module's public wording, which the self-checks' tests compare with
 __all__ = ["PASS_MARK", "FAIL_MARK", "line", "array_problem", "describe_type", "evaluate", "Outcome"]
-
-
-def describe_type(value) -> str:
-    """'a list', 'a float', 'None', ... for messages."""
-    if value is None:
-        return "None"
-    if isinstance(value, np.ndarray):
-        return "a numpy array"
-    name = getattr(value, "type_name", None) or type(value).__name__
-    article = "an" if name[:1].lower() in "aeiou" else "a"
-    return f"{article} {name}"
-
-
-def _default_tolerance() -> tuple[float, float]:
-    from .exercise import default
-
-    tolerance = default().tolerance
-    return tolerance.rtol, tolerance.atol
-
-
-def array_problem(got, want: np.ndarray, rtol: float | None = None, atol: float | None = None) -> str | None:
-    """What is wrong with `got` as a stand-in for the array `want`, or None if nothing.
-
-    Checks, in order: a numpy array, the shape, numbers (not objects/strings),
-    finiteness, then values within numpy.isclose(got, want, rtol, atol) (the
-    exercise's tolerance; the default exercise's when not given).
-    """
-    if rtol is None or atol is None:
-        rtol, atol = _default_tolerance()
-    if not isinstance(got, np.ndarray):
-        return f"is {describe_type(got)}, expected a numpy array"
-    if got.shape == want.shape and got.dtype.kind == "f":
-        # fast path, same test as numpy.isclose; NaN and infinity fail it and are named below
-        with np.errstate(all="ignore"):
-            if (np.abs(got - want) <= atol + rtol * np.abs(want)).all():
-                return None
-    if got.shape != want.shape:
-        return f"has shape {tuple(got.shape)}, expected {tuple(want.shape)}"
-    if not (np.issubdtype(got.dtype, np.number) or got.dtype == np.bool_):
-        return f"has dtype {got.dtype}, expected numbers"
-    if np.iscomplexobj(got):
-        return "has complex values, expected real numbers"
-    got = got.astype(np.float64)
-    if not np.all(np.isfinite(got)):
-        return "contains NaN or infinity"
-    if not np.allclose(got, want, rtol=rtol, atol=atol):
-        error = float(np.max(np.abs(got - want)))
-        return f"wrong values: largest difference {error:.3g} (tolerance: rtol={rtol:g}, atol={atol:g})"
-    return None
-
-
-def scalar_problem(got, want, rtol: float, atol: float) -> str | None:
-    """What is wrong with `got` as the scalar `want` (a bool, an integer or a real number), or None."""
-    if isinstance(want, (bool, np.bool_)):
-        if not isinstance(got, (bool, np.bool_)):
-            return f"is {describe_type(got)}, expected a bool ({bool(want)})"
-        return None if bool(got) == bool(want) else f"is {bool(got)}, expected {bool(want)}"
-    real = isinstance(got, (int, float, np.integer, np.floating)) and not isinstance(got, (bool, np.bool_))
-    if isinstance(want, (int, np.integer)):
-        if not real or (isinstance(got, (float, np.floating)) and not float(got).is_integer()):
-            return f"is {describe_type(got)}, expected the integer {int(want)}"
-        return None if int(got) == int(want) else f"is {int(got)}, expected {int(want)}"
-    if not real:
-        return f"is {describe_type(got)}, expected a number ({float(want):.6g})"
-    value = float(got)
-    if not np.isfinite(value):
-        return "is NaN or infinity"
-    if abs(value - float(want)) > atol + rtol * abs(float(want)):
-        return f"is {value:.6g}, expected {float(want):.6g} (tolerance: rtol={rtol:g}, atol={atol:g})"
-    return None
-
-
-_SCALARS = (bool, int, float, np.bool_, np.integer, np.floating)
 
 
 # ---------------------------------------------------------------------------- one function
@@ -147,39 +80,6 @@ def not_returned(problem, result) -> str | None:
 
 def missing_key(key: str) -> str:
     return f"missing: the returned dict has no key '{key}'"
-
-
-def structure_problem(got, want, where: str, rtol: float | None = None, atol: float | None = None) -> str | None:
-    """Compare a nested cache-like value with the reference, naming the first difference
-    (arrays, dicts, tuples/lists, and scalar leaves: bools, integers, real numbers)."""
-    if rtol is None or atol is None:
-        rtol, atol = _default_tolerance()
-    if isinstance(want, np.ndarray):
-        problem = array_problem(got, want, rtol, atol)
-        return f"{where} {problem}" if problem else None
-    if isinstance(want, _SCALARS):
-        problem = scalar_problem(got, want, rtol, atol)
-        return f"{where} {problem}" if problem else None
-    if isinstance(want, dict):
-        if not isinstance(got, dict):
-            return f"{where} is {describe_type(got)}, expected a dict"
-        for key, value in want.items():
-            if key not in got:
-                return f"{where} has no key '{key}'"
-            problem = structure_problem(got[key], value, f"{where}['{key}']", rtol, atol)
-            if problem:
-                return problem
-        return None
-    if isinstance(want, (tuple, list)):
-        if not isinstance(got, (tuple, list)):
-            return f"{where} is {describe_type(got)}, expected a tuple of {len(want)} items"
-        if len(got) != len(want):
-            return f"{where} has {len(got)} items, expected {len(want)}"
-        for i, (g, w) in enumerate(zip(got, want)):
-            problem = structure_problem(g, w, f"{where}[{i}]", rtol, atol)
-            if problem:
-                return problem
-    return None
 
 
 def outputs_of(problem, result) -> dict:

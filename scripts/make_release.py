@@ -10,6 +10,11 @@ gradebook.db, which `nbgrader autograde` needs), then normalises the release
 notebooks so the committed files only change when the source does: no
 outputs, no execution counts, no editor metadata. nbgrader's own metadata
 (grade ids, points, checksums, locks) is kept.
+
+Before nbgrader runs, the exercise's standalone self-check module is written to
+solutions/<folder>/selfcheck.py from its one source (grader/exercise/selfcheck.py:
+the generic module and the exercise's table), so the instructor's notebook and
+the release (nbgrader copies the file) run the same self-checks.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from grader import exercise as exercises  # noqa: E402
+from grader.exercise import selfcheck  # noqa: E402
 
 ASSIGNMENT = exercises.default().folder or exercises.default().name
 KEEP_CELL_METADATA = ("nbgrader", "deletable", "editable", "tags")
@@ -50,8 +56,29 @@ def normalise_file(path: Path) -> None:
     nbformat.write(nb, str(path))
 
 
+def exercise_of(folder: str):
+    """The exercise whose solutions/assignments folder is `folder`."""
+    for exercise in exercises.all_exercises():
+        if (exercise.folder or exercise.name) == folder:
+            return exercise
+    raise exercises.UnknownExercise(f"no exercise has the folder {folder!r}; pass --exercise NAME")
+
+
+def write_selfcheck(course_root: Path, exercise) -> Path | None:
+    """Write the exercise's selfcheck.py into its source folder (None: the exercise has none)."""
+    if getattr(exercise, "selfcheck", None) is None:
+        return None
+    path = course_root / "solutions" / (exercise.folder or exercise.name) / "selfcheck.py"
+    text = selfcheck.source(exercise)
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
 def generate(course_root: Path = ROOT, assignment: str = ASSIGNMENT) -> Path:
-    """Run nbgrader in `course_root` and normalise its release; return the release folder."""
+    """Write the self-check module, run nbgrader in `course_root` and normalise its release; return the
+    release folder."""
+    write_selfcheck(course_root, exercise_of(assignment))
     subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
                    cwd=course_root, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     release = course_root / "assignments" / assignment

@@ -12,6 +12,11 @@ lives elsewhere once its module is loaded: `load_module("pkg.mod")` (the CLI's
 `--exercise-module pkg.mod`, or the environment variable
 GRADER_EXERCISE_MODULES, comma-separated dotted names) imports it and registers
 its `EXERCISE`; `register(exercise)` registers an object directly.
+
+Beside the protocol, helpers for exercises (and the core): compare.py (comparing
+one value, the shared wording), blackbox.py (the black box of a cell function
+called by a sequence function) and selfcheck.py (the notebooks' standalone
+self-check module, written for an exercise from selfcheck_module.py).
 """
 from __future__ import annotations
 
@@ -24,6 +29,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+
+from .compare import value_problem  # the default comparison (grader.exercise.value_problem)
 
 ENV_MODULES = "GRADER_EXERCISE_MODULES"
 BUILTIN_PACKAGE = "grader.exercises"
@@ -134,6 +141,7 @@ class Exercise:
     tolerance: Tolerance = Tolerance(rtol=1e-5, atol=1e-7)
     input_mutation_penalty: float = 0.1  # share of a function's points lost for modifying an input in place
     default_seed: int = 0  # the public seed (nbgrader's preview cells, public cases)
+    selfcheck: Any = None  # a grader.exercise.selfcheck.SelfCheck: the notebook's selfcheck.py is written from it
 
     # ------------------------------------------------------------------ facts derived from the above
     @property
@@ -207,27 +215,6 @@ class Exercise:
 
     def __repr__(self) -> str:
         return f"<exercise {self.name}>"
-
-
-# ---------------------------------------------------------------------------- comparisons
-
-
-def value_problem(got, want, where: str, tolerance: Tolerance) -> str | None:
-    """Compare a value of any nesting (arrays, dicts, tuples/lists, scalar leaves) with the
-    reference's, naming the first difference; arrays within `tolerance`."""
-    from ..checks import array_problem, structure_problem
-
-    if isinstance(want, _ARRAY):
-        return array_problem(got, want, tolerance.rtol, tolerance.atol)
-    return structure_problem(got, want, where, tolerance.rtol, tolerance.atol)
-
-
-try:
-    import numpy as _np
-
-    _ARRAY = _np.ndarray
-except ImportError:  # pragma: no cover - numpy is a dependency
-    _ARRAY = ()
 
 
 def _defined_names(source: str) -> set[str]:

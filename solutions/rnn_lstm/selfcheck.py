@@ -29,25 +29,27 @@ hands the cell the wrong inputs (wrong step, wrong state carried over).
 
 Numpy only; this file contains no implementation of the exercise.
 """
+# Written by scripts/make_release.py (grader/exercise/selfcheck.py): edit its sources, not this file.
 from __future__ import annotations
 
 import copy
 import linecache
 import os
 import traceback
+from typing import NamedTuple
 
 import numpy as np
-
-# Values are compared with numpy.isclose(yours, expected, rtol=RTOL, atol=ATOL):
-# |yours - expected| <= ATOL + RTOL * |expected|, elementwise (as the autograder does).
-RTOL = 1e-5
-ATOL = 1e-7
 
 PASS_MARK = "✓"
 FAIL_MARK = "✗"
 
 CASES_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "public_cases.npz")
 
+# ---------------------------------------------------------------- the exercise (its table: begin)
+# Values are compared with numpy.isclose(yours, expected, rtol=RTOL, atol=ATOL):
+# |yours - expected| <= ATOL + RTOL * |expected|, elementwise (as the autograder does).
+RTOL = 1e-05
+ATOL = 1e-07
 # name -> (arguments, outputs or gradient keys, cell function it calls)
 FUNCTIONS = {
     "rnn_cell_forward": (("xt", "a_prev", "parameters"), ("a_next", "yt_pred", "cache"), None),
@@ -55,23 +57,51 @@ FUNCTIONS = {
     "rnn_cell_backward": (("da_next", "cache"), ("dxt", "da_prev", "dWax", "dWaa", "dba"), None),
     "rnn_backward": (("da", "caches"), ("dx", "da0", "dWax", "dWaa", "dba"), "rnn_cell_backward"),
     "lstm_cell_forward": (("xt", "a_prev", "c_prev", "parameters"),
-                          ("a_next", "c_next", "yt_pred", "cache"), None),
+                          ("a_next", "c_next", "yt_pred", "cache"),
+                          None),
     "lstm_forward": (("x", "a0", "parameters"), ("a", "y", "c", "caches"), "lstm_cell_forward"),
     "lstm_cell_backward": (("da_next", "dc_next", "cache"),
-                           ("dxt", "da_prev", "dc_prev", "dWf", "dbf", "dWi", "dbi",
-                            "dWc", "dbc", "dWo", "dbo"), None),
+                           ("dxt", "da_prev", "dc_prev", "dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo"),
+                           None),
     "lstm_backward": (("da", "caches"),
                       ("dx", "da0", "dWf", "dbf", "dWi", "dbi", "dWc", "dbc", "dWo", "dbo"),
                       "lstm_cell_backward"),
 }
+# the functions that return a dict of gradients (the others return a tuple of their outputs)
+RETURNS_DICT = ("rnn_cell_backward", "rnn_backward", "lstm_cell_backward", "lstm_backward")
+# a cell function that returns a cache -> the items of its cache, in order
 CACHE_ITEMS = {
-    "rnn": ("a_next", "a_prev", "xt", "parameters"),
-    "lstm": ("a_next", "c_next", "a_prev", "c_prev", "ft", "it", "cct", "ot", "xt", "parameters"),
+    "rnn_cell_forward": ("a_next", "a_prev", "xt", "parameters"),
+    "lstm_cell_forward": ("a_next", "c_next", "a_prev", "c_prev", "ft", "it", "cct", "ot", "xt", "parameters"),
 }
+# a sequence forward function -> {an output of its cell: the output of its own whose step t it is}
+# (the cell's other outputs are items of the cell's cache)
+STEP_OUTPUTS = {
+    "rnn_forward": {"yt_pred": "y_pred"},
+    "lstm_forward": {"yt_pred": "y"},
+}
+# an argument of a cell function -> what a sequence function should hand it
+STEP_HINTS = {
+    "xt": "it should be x[:, :, t]",
+    "a_prev": "it should be a0 at t=0, then the a_next of the previous step",
+    "da_next": "it should be da[:, :, t] plus the da_prev returned by step t+1",
+    "c_prev": "it should be zeros at t=0, then the c_next of the previous step",
+    "dc_next": "it should be zeros at t=T_x-1, then the dc_prev returned by step t+1",
+}
+# the sizes of a case, in the order of its "shape"; the last one (the steps) is shown for sequence functions only
+SIZES = ("n_x", "n_a", "n_y", "m", "T_x")
+# ---------------------------------------------------------------- the exercise (its table: end)
 
 
-# ---------------------------------------------------------------- wording
-# Same text as the autograder (grader/checks.py) for the same mistake.
+# ---------------------------------------------------------------- comparing (the autograder's: begin)
+# grader/exercise/compare.py's, word for word: the same text as the autograder for the same mistake.
+SCALARS = (bool, int, float, np.bool_, np.integer, np.floating)
+
+
+def _default_tolerance() -> tuple[float, float]:
+    """The tolerance of this file (RTOL, ATOL), the same as the autograder uses."""
+    return RTOL, ATOL
+
 
 def describe_type(value) -> str:
     """'a list', 'a float', 'None', ... for messages."""
@@ -84,10 +114,23 @@ def describe_type(value) -> str:
     return f"{article} {name}"
 
 
-def array_problem(got, want: np.ndarray) -> str | None:
-    """What is wrong with `got` as a stand-in for the array `want`, or None if nothing."""
+def array_problem(got, want: np.ndarray, rtol: float | None = None, atol: float | None = None) -> str | None:
+    """What is wrong with `got` as a stand-in for the array `want`, or None if nothing.
+
+    Checks, in order: a numpy array, the shape, numbers (not objects/strings),
+    finiteness, then values within numpy.isclose(got, want, rtol, atol) (the
+    exercise's tolerance; when not given, the default one: the default exercise's,
+    or in a notebook's selfcheck.py that file's RTOL and ATOL).
+    """
+    if rtol is None or atol is None:
+        rtol, atol = _default_tolerance()
     if not isinstance(got, np.ndarray):
         return f"is {describe_type(got)}, expected a numpy array"
+    if got.shape == want.shape and got.dtype.kind == "f":
+        # fast path, same test as numpy.isclose; NaN and infinity fail it and are named below
+        with np.errstate(all="ignore"):
+            if (np.abs(got - want) <= atol + rtol * np.abs(want)).all():
+                return None
     if got.shape != want.shape:
         return f"has shape {tuple(got.shape)}, expected {tuple(want.shape)}"
     if not (np.issubdtype(got.dtype, np.number) or got.dtype == np.bool_):
@@ -97,11 +140,128 @@ def array_problem(got, want: np.ndarray) -> str | None:
     got = got.astype(np.float64)
     if not np.all(np.isfinite(got)):
         return "contains NaN or infinity"
-    if not np.allclose(got, want, rtol=RTOL, atol=ATOL):
+    if not np.allclose(got, want, rtol=rtol, atol=atol):
         error = float(np.max(np.abs(got - want)))
-        return f"wrong values: largest difference {error:.3g} (tolerance: rtol={RTOL:g}, atol={ATOL:g})"
+        return f"wrong values: largest difference {error:.3g} (tolerance: rtol={rtol:g}, atol={atol:g})"
     return None
 
+
+def scalar_problem(got, want, rtol: float, atol: float) -> str | None:
+    """What is wrong with `got` as the scalar `want` (a bool, an integer or a real number), or None."""
+    if isinstance(want, (bool, np.bool_)):
+        if not isinstance(got, (bool, np.bool_)):
+            return f"is {describe_type(got)}, expected a bool ({bool(want)})"
+        return None if bool(got) == bool(want) else f"is {bool(got)}, expected {bool(want)}"
+    real = isinstance(got, (int, float, np.integer, np.floating)) and not isinstance(got, (bool, np.bool_))
+    if isinstance(want, (int, np.integer)):
+        if not real or (isinstance(got, (float, np.floating)) and not float(got).is_integer()):
+            return f"is {describe_type(got)}, expected the integer {int(want)}"
+        return None if int(got) == int(want) else f"is {int(got)}, expected {int(want)}"
+    if not real:
+        return f"is {describe_type(got)}, expected a number ({float(want):.6g})"
+    value = float(got)
+    if not np.isfinite(value):
+        return "is NaN or infinity"
+    if abs(value - float(want)) > atol + rtol * abs(float(want)):
+        return f"is {value:.6g}, expected {float(want):.6g} (tolerance: rtol={rtol:g}, atol={atol:g})"
+    return None
+
+
+def structure_problem(got, want, where: str, rtol: float | None = None, atol: float | None = None) -> str | None:
+    """Compare a nested cache-like value with the reference, naming the first difference
+    (arrays, dicts, tuples/lists, and scalar leaves: bools, integers, real numbers)."""
+    if rtol is None or atol is None:
+        rtol, atol = _default_tolerance()
+    if isinstance(want, np.ndarray):
+        problem = array_problem(got, want, rtol, atol)
+        return f"{where} {problem}" if problem else None
+    if isinstance(want, SCALARS):
+        problem = scalar_problem(got, want, rtol, atol)
+        return f"{where} {problem}" if problem else None
+    if isinstance(want, dict):
+        if not isinstance(got, dict):
+            return f"{where} is {describe_type(got)}, expected a dict"
+        for key, value in want.items():
+            if key not in got:
+                return f"{where} has no key '{key}'"
+            problem = structure_problem(got[key], value, f"{where}['{key}']", rtol, atol)
+            if problem:
+                return problem
+        return None
+    if isinstance(want, (tuple, list)):
+        if not isinstance(got, (tuple, list)):
+            return f"{where} is {describe_type(got)}, expected a tuple of {len(want)} items"
+        if len(got) != len(want):
+            return f"{where} has {len(got)} items, expected {len(want)}"
+        for i, (g, w) in enumerate(zip(got, want)):
+            problem = structure_problem(g, w, f"{where}[{i}]", rtol, atol)
+            if problem:
+                return problem
+    return None
+
+
+def cell_cache_problem(problem, got, want, names: Sequence[str], sequence: bool, tolerance) -> str | None:
+    """What is wrong with a cell's cache (a tuple of the items `names`, in order) or, for a sequence
+    function (`sequence`), with its caches (list of the T_x cell caches, x), its items named.
+
+    An item that is also a graded output of `problem` (a cell's a_next) and an array is checked for
+    form only (a numpy array of the reference's shape): a wrong a_next loses its points once, under
+    a_next, not again under the cache. Arrays within `tolerance` (a Tolerance)."""
+    rtol, atol = tolerance.rtol, tolerance.atol
+
+    def cell(g, w, where):
+        if not isinstance(g, (tuple, list)):
+            return f"{where} is {describe_type(g)}, expected a tuple ({', '.join(names)})"
+        if len(g) != len(names):
+            return f"{where} has {len(g)} items, expected {len(names)} ({', '.join(names)})"
+        for i, name in enumerate(names):
+            if name in problem.weights and isinstance(w[i], np.ndarray):
+                # graded on its own: here only its form counts, so one mistake costs once
+                if not isinstance(g[i], np.ndarray) or g[i].shape != w[i].shape:
+                    return structure_problem(g[i], w[i], f"{where} item {i} ({name})", rtol, atol)
+                continue
+            p = structure_problem(g[i], w[i], f"{where} item {i} ({name})", rtol, atol)
+            if p:
+                return p
+        return None
+
+    if not sequence:
+        return cell(got, want, "cache")
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        what = f"{len(got)} items" if isinstance(got, (tuple, list)) else describe_type(got)
+        return f"caches is {what}, expected a tuple (list of the T_x cell caches, x)"
+    cells, x = got
+    if not isinstance(cells, (tuple, list)):
+        return f"caches[0] is {describe_type(cells)}, expected a list of the T_x cell caches"
+    if len(cells) != len(want[0]):
+        return f"caches[0] holds {len(cells)} cell caches, expected T_x = {len(want[0])}"
+    for t, (g, w) in enumerate(zip(cells, want[0])):
+        p = cell(g, w, f"caches[0][{t}]")
+        if p:
+            return p
+    return structure_problem(x, want[1], "caches[1] (x)", rtol, atol)
+# ---------------------------------------------------------------- comparing (the autograder's: end)
+
+
+def cache_problem(name: str, got, want) -> str | None:
+    """The cache layout, with the items named. Items that are also checked as outputs
+    (a cell's a_next) are checked for form only: a wrong a_next shows once, under a_next."""
+    cell_function = FUNCTIONS[name][2] or name
+    graded = _Graded(weights=dict.fromkeys(FUNCTIONS[name][1], 1))
+    return cell_cache_problem(graded, got, want, CACHE_ITEMS[cell_function], cell_function != name,
+                              _Tolerance(RTOL, ATOL))
+
+
+class _Graded(NamedTuple):
+    weights: dict  # the outputs checked on their own
+
+
+class _Tolerance(NamedTuple):
+    rtol: float
+    atol: float
+
+
+# ---------------------------------------------------------------- wording
 
 def line(passed: bool, check: str, message: str) -> str:
     """One feedback line: mark, the check's name, what went wrong (or 'correct')."""
@@ -119,7 +279,7 @@ def missing_key_message(key: str) -> str:
 def not_returned_message(name: str, got) -> str | None:
     """Why the returned value is not of the right form (a tuple of n items / a dict), or None."""
     outputs = FUNCTIONS[name][1]
-    if name.endswith("backward"):
+    if name in RETURNS_DICT:
         if not isinstance(got, dict):
             return f"not returned: the function returned {describe_type(got)}, expected a dict of gradients"
         return None
@@ -140,9 +300,9 @@ def not_implemented_message() -> str:
 
 
 def case_suffix(index: int, shape, sequence: bool) -> str:
-    """' [case K: n_x=.., n_a=.., n_y=.., m=..(, T_x=..)]', K counted from 1."""
-    n_x, n_a, n_y, m, T_x = (int(v) for v in shape)
-    text = f"n_x={n_x}, n_a={n_a}, n_y={n_y}, m={m}" + (f", T_x={T_x}" if sequence else "")
+    """' [case K: size=.., ...]' (SIZES; the last, the steps, for a sequence function only), K counted from 1."""
+    sizes = SIZES if sequence else SIZES[:-1]
+    text = ", ".join(f"{size}={int(value)}" for size, value in zip(sizes, shape))
     return f" [case {index + 1}: {text}]"
 
 
@@ -220,73 +380,7 @@ def load_cases() -> dict:
     return _CASES
 
 
-# ---------------------------------------------------------------- comparing
-
-def structure_problem(got, want, where: str) -> str | None:
-    """Compare a nested cache-like value with the expected one, naming the first difference."""
-    if isinstance(want, np.ndarray):
-        problem = array_problem(got, want)
-        return f"{where} {problem}" if problem else None
-    if isinstance(want, dict):
-        if not isinstance(got, dict):
-            return f"{where} is {describe_type(got)}, expected a dict"
-        for key, value in want.items():
-            if key not in got:
-                return f"{where} has no key '{key}'"
-            problem = structure_problem(got[key], value, f"{where}['{key}']")
-            if problem:
-                return problem
-        return None
-    if isinstance(want, (tuple, list)):
-        if not isinstance(got, (tuple, list)):
-            return f"{where} is {describe_type(got)}, expected a tuple of {len(want)} items"
-        if len(got) != len(want):
-            return f"{where} has {len(got)} items, expected {len(want)}"
-        for i, (g, w) in enumerate(zip(got, want)):
-            problem = structure_problem(g, w, f"{where}[{i}]")
-            if problem:
-                return problem
-    return None
-
-
-def cache_problem(name: str, got, want) -> str | None:
-    """The cache layout, with the items named. Items that are also checked as outputs
-    (a_next, c_next of a cell) are checked for form only: a wrong a_next shows once, under a_next."""
-    names = CACHE_ITEMS["rnn" if name.startswith("rnn") else "lstm"]
-    outputs = FUNCTIONS[name][1]
-
-    def cell(g, w, where):
-        if not isinstance(g, (tuple, list)):
-            return f"{where} is {describe_type(g)}, expected a tuple ({', '.join(names)})"
-        if len(g) != len(names):
-            return f"{where} has {len(g)} items, expected {len(names)} ({', '.join(names)})"
-        for i, item in enumerate(names):
-            if item in outputs and isinstance(w[i], np.ndarray):
-                if not isinstance(g[i], np.ndarray) or g[i].shape != w[i].shape:
-                    p = f"{where} item {i} ({item}) " + (array_problem(g[i], w[i]) or "")
-                    return p.strip()
-                continue
-            p = structure_problem(g[i], w[i], f"{where} item {i} ({item})")
-            if p:
-                return p
-        return None
-
-    if name.endswith("cell_forward"):
-        return cell(got, want, "cache")
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        what = f"{len(got)} items" if isinstance(got, (tuple, list)) else describe_type(got)
-        return f"caches is {what}, expected a tuple (list of the T_x cell caches, x)"
-    cells, x = got
-    if not isinstance(cells, (tuple, list)):
-        return f"caches[0] is {describe_type(cells)}, expected a list of the T_x cell caches"
-    if len(cells) != len(want[0]):
-        return f"caches[0] holds {len(cells)} cell caches, expected T_x = {len(want[0])}"
-    for t, (g, w) in enumerate(zip(cells, want[0])):
-        p = cell(g, w, f"caches[0][{t}]")
-        if p:
-            return p
-    return structure_problem(x, want[1], "caches[1] (x)")
-
+# ---------------------------------------------------------------- inputs
 
 def changed_input(name: str, before: list, after: list) -> str | None:
     """The first argument (or part of one) the call modified in place, or None."""
@@ -348,10 +442,9 @@ def _stand_in(name: str, cell: str, case: dict):
         if not _close(got, want):
             raise ChainError(f"{name} called {cell} with the wrong {label} at step t={step}: {hint}")
 
-    if name.endswith("forward"):
+    if name in STEP_OUTPUTS:
         cells = case["expected"]["caches"][0]
-        lstm = name.startswith("lstm")
-        y_key = "y" if lstm else "y_pred"
+        items, from_sequence = CACHE_ITEMS[cell], STEP_OUTPUTS[name]
 
         def forward_cell(*args, **kwargs):
             bound = bind(args, kwargs)
@@ -360,17 +453,14 @@ def _stand_in(name: str, cell: str, case: dict):
                 raise ChainError(f"{name} called {cell} more than T_x={len(cells)} times")
             calls.append(t)
             want = cells[t]
-            expect(t, "xt", bound["xt"], want[-2], "it should be x[:, :, t]")
-            expect(t, "a_prev", bound["a_prev"], want[2 if lstm else 1],
-                   "it should be a0 at t=0, then the a_next of the previous step")
-            if lstm:
-                expect(t, "c_prev", bound["c_prev"], want[3],
-                       "it should be zeros at t=0, then the c_next of the previous step")
+            for arg in arg_names:
+                if arg != "parameters":
+                    expect(t, arg, bound[arg], want[items.index(arg)], STEP_HINTS[arg])
             out = copy.deepcopy(want)
-            y_t = case["expected"][y_key][:, :, t].copy()
-            if lstm:
-                return out[0], out[1], y_t, out
-            return out[0], y_t, out
+            return tuple(out if output == "cache"
+                         else case["expected"][from_sequence[output]][:, :, t].copy() if output in from_sequence
+                         else out[items.index(output)]
+                         for output in FUNCTIONS[cell][1])
 
         return forward_cell
 
@@ -389,11 +479,9 @@ def _stand_in(name: str, cell: str, case: dict):
         if not (isinstance(cache, (tuple, list)) and len(cache) == len(cells[t]) and _close(cache[0], cells[t][0])):
             raise ChainError(f"{name} called {cell} with the wrong cache at call {k + 1}: "
                              f"time runs backward, so it should be the cache of step t={t}")
-        expect(t, "da_next", bound["da_next"], step["da_next"],
-               "it should be da[:, :, t] plus the da_prev returned by step t+1")
-        if "dc_next" in step:
-            expect(t, "dc_next", bound["dc_next"], step["dc_next"],
-                   "it should be zeros at t=T_x-1, then the dc_prev returned by step t+1")
+        for arg in arg_names:
+            if arg != "cache" and arg in step:
+                expect(t, arg, bound[arg], step[arg], STEP_HINTS[arg])
         return copy.deepcopy(step["grads"])
 
     return backward_cell
@@ -465,7 +553,7 @@ def _results(name: str, calls: list) -> list[tuple[bool, str, str]]:
             for key in outputs:
                 wrong.setdefault(key, form + suffix)
             continue
-        got = value if name.endswith("backward") else dict(zip(outputs, value))
+        got = value if name in RETURNS_DICT else dict(zip(outputs, value))
         for key in outputs:
             if key in wrong:
                 continue
@@ -522,7 +610,7 @@ def hints(name: str, calls: list, checks: list[tuple[bool, str, str]]) -> list[s
         return []
     outputs = FUNCTIONS[name][1]
     wrong = {check for passed, check, _ in checks if not passed}
-    got = [c[1] if name.endswith("backward") else dict(zip(outputs, c[1])) for c in calls]
+    got = [c[1] if name in RETURNS_DICT else dict(zip(outputs, c[1])) for c in calls]
     found = []
     for mistake, text in load_cases()["hints"].get(name, {}).items():
         stored = [case.get("mistakes", {}).get(mistake, {}) for case in cases]

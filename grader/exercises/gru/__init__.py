@@ -8,8 +8,11 @@ What the grading core is told (grader/exercise/'s protocol, docs/exercises.md):
     cases.py        shapes and the inputs of a case; the hidden cases are keyed here
                     (`hidden_cases`: HMAC of the deployment's secret, or a fixed seed)
     mistakes.py     the catalogue of known slips, each with its hint
-    blackbox.py     which calls of a cell function a sequence function may make
-    compare.py      how each output is compared (the cell cache with its items named)
+    blackbox.py     which calls of a cell function a sequence function may make (the sizes;
+                    the rules are grader/exercise/blackbox.py's)
+    compare.py      how each output is compared (the cell cache with its items named,
+                    by grader/exercise/compare.py)
+    selfcheck_table.py  what the notebook's selfcheck.py knows beyond the rubric
 
 It imports nothing of the grader but grader/exercise/, and nothing of another exercise.
 The notebook source is solutions/gru/gru.ipynb; `python scripts/make_release.py
@@ -23,6 +26,7 @@ from ...exercise import Exercise, Function, Tolerance
 from . import activations, cases, reference
 from .blackbox import black_box as _black_box
 from .compare import output_problem as _output_problem
+from .selfcheck_table import SELFCHECK
 from .rubric import ARGUMENTS, RUBRIC
 
 # Values are compared with numpy.isclose(student, reference, rtol=RTOL, atol=ATOL), as the
@@ -66,6 +70,7 @@ class Gru(Exercise):
     tolerance = Tolerance(rtol=RTOL, atol=ATOL)
     input_mutation_penalty = INPUT_MUTATION_PENALTY
     default_seed = DEFAULT_SEED
+    selfcheck = SELFCHECK  # the notebook's selfcheck.py is written from it (scripts/make_release.py)
 
     def hidden_cases(self, problem, key):
         return cases.hidden_cases(problem.name, key)

@@ -8,6 +8,7 @@ from . import problems as table
 from . import reference
 from .blackbox import black_box as _black_box
 from .compare import output_problem as _output_problem
+from .selfcheck_table import SELFCHECK
 from .reference import activations
 
 
@@ -27,6 +28,7 @@ class RnnLstm(Exercise):
     tolerance = Tolerance(rtol=table.RTOL, atol=table.ATOL)
     input_mutation_penalty = table.INPUT_MUTATION_PENALTY
     default_seed = table.DEFAULT_SEED
+    selfcheck = SELFCHECK  # the notebook's selfcheck.py is written from it (scripts/make_release.py)
 
     def hidden_cases(self, problem, key):
         return table.hidden_cases(problem, key)

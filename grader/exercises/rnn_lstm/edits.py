@@ -445,7 +445,7 @@ def for_cases(function: str, cases) -> list[Edit]:
 def _changed(problem, function, edit, case):
     """(outputs of the edited program on this case, the outputs it gets wrong), memoised on the case;
     None if the edited program cannot run (shapes that do not fit)."""
-    from ...checks import output_problem
+    from .compare import output_problem
 
     memo = case.variants.setdefault("edits", {})
     if edit not in memo:
@@ -503,7 +503,7 @@ _REACH: dict[str, list[set[str]]] = {}
 
 def explain(problem, cases, got: list[dict], wrong: set[str]) -> list[str]:
     """A hint naming the one-slip edit whose outputs are the submission's, or []."""
-    from ...checks import output_problem
+    from .compare import output_problem
 
     function = problem.name
     if function in LOOP_EDITS:
@@ -671,7 +671,7 @@ def _loop_outputs(problem, knobs, case):
 
 def explain_loop(problem, cases, got: list[dict], wrong: set[str]) -> list[str]:
     """A hint naming the one loop slip whose outputs are the submission's, or []."""
-    from ...checks import output_problem
+    from .compare import output_problem
 
     for index, (knobs, slip, right) in enumerate(LOOP_EDITS.get(problem.name, ())):
         changed = []

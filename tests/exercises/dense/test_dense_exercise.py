@@ -19,6 +19,7 @@ import dense_exercise  # noqa: E402
 
 from grader import exercise as exercises  # noqa: E402
 from grader import checks  # noqa: E402
+from grader.exercise import compare  # noqa: E402
 
 CORRECT = '''
 import numpy as np
@@ -137,11 +138,11 @@ def test_registry_and_scalar_leaf_comparison():
     ex = exercises.load_module("dense_exercise")
     assert exercises.get("dense") is ex and ex.graded_functions == ("linear_forward", "linear_backward")
     want = (np.zeros((2, 3)), 5)
-    assert checks.structure_problem((np.zeros((2, 3)), 5), want, "cache", 1e-5, 1e-7) is None
-    assert checks.structure_problem((np.zeros((2, 3)), np.int64(5)), want, "cache", 1e-5, 1e-7) is None
-    assert checks.structure_problem((np.zeros((2, 3)), 5.5), want, "cache", 1e-5, 1e-7) == \
+    assert compare.structure_problem((np.zeros((2, 3)), 5), want, "cache", 1e-5, 1e-7) is None
+    assert compare.structure_problem((np.zeros((2, 3)), np.int64(5)), want, "cache", 1e-5, 1e-7) is None
+    assert compare.structure_problem((np.zeros((2, 3)), 5.5), want, "cache", 1e-5, 1e-7) == \
         "cache[1] is a float, expected the integer 5"
-    assert checks.structure_problem((np.zeros((2, 3)), True), want, "cache", 1e-5, 1e-7) == \
+    assert compare.structure_problem((np.zeros((2, 3)), True), want, "cache", 1e-5, 1e-7) == \
         "cache[1] is a bool, expected the integer 5"
     before = (np.zeros(2), {"keep": 3})
     assert checks.changed_input(type("P", (), {"args": ("x", "c")})(), before, [np.zeros(2), {"keep": 4}]) == "c['keep']"

@@ -38,7 +38,7 @@ def test_tables_match_the_rubric_and_the_grader_s_tolerances():
     assert list(selfcheck.FUNCTIONS) == list(RUBRIC)
     for fn, (args, outputs, _) in selfcheck.FUNCTIONS.items():
         assert args == ARGUMENTS[fn] and outputs == tuple(RUBRIC[fn]), fn
-    assert selfcheck.CACHE_ITEMS == CELL_CACHE
+    assert selfcheck.CACHE_ITEMS == {"gru_cell_forward": CELL_CACHE}
     assert (selfcheck.RTOL, selfcheck.ATOL) == (EXERCISE.tolerance.rtol, EXERCISE.tolerance.atol)
 
 
