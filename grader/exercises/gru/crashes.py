@@ -73,9 +73,10 @@ def arrays(problem, case) -> dict[str, tuple]:
 
 def right_lines(problem, names: set[str]) -> list[str]:
     """The right program's lines that use one of these names (at most two)."""
-    from ...exercise.edits import names as names_of
-    from ...exercise.edits import show
     from .edits import PROGRAMS
+    from .edits import engine as programs
+
+    names_of, show = programs.names, programs.show
 
     if problem.name not in PROGRAMS:
         return []

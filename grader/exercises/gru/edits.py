@@ -20,10 +20,11 @@ from __future__ import annotations
 import numpy as np
 
 from ...exercise import edits as engine
-from ...exercise.edits import chain, cols
 from . import mistakes
 from .activations import softmax
 from .rubric import RUBRIC
+
+chain, cols = engine.chain, engine.cols
 
 def _w(W: str, part: str):
     """W[:, :n_a] (part "first": the columns that meet a_prev) or W[:, n_a:] ("rest": those of xt)."""
@@ -134,6 +135,8 @@ FORWARD_LOOP_EDITS = [
     ({"input_step": "first"}, "every step reads x[:, :, 0]", "step t reads xt = x[:, :, t]"),
     ({"input_step": "previous"}, "step t reads x[:, :, t - 1]", "step t reads xt = x[:, :, t]"),
     ({"input_step": "reversed"}, "step t reads x[:, :, T_x - 1 - t]", "step t reads xt = x[:, :, t]"),
+    ({"store_a": "tanh"}, "a[:, :, t] stores tanh(a_next)", "a[:, :, t] = a_next"),
+    ({"store_a": "cct"}, "a[:, :, t] stores the step's candidate cct", "a[:, :, t] = a_next"),
     ({"store_y": False}, "y_pred is never stored", "y_pred[:, :, t] = the step's yt_pred"),
     ({"y_transform": softmax}, "the prediction goes through softmax again", "y_pred[:, :, t] = the step's yt_pred"),
     ({"y_transform": np.tanh}, "the prediction goes through tanh", "y_pred[:, :, t] = the step's yt_pred"),

@@ -143,7 +143,7 @@ def _sequence_forward(x, a0, parameters, *, every_step_from_a0=False, start="a0"
         a_before = a_prev
         a_next, yt, cache = gru_cell_forward(xt, a_prev, parameters)
         if "a" not in after_loop:
-            a[:, :, t] = a_before if store_a == "a_prev" else a_next
+            a[:, :, t] = {"a_next": a_next, "a_prev": a_before, "tanh": np.tanh(a_next), "cct": cache[4]}[store_a]
         if store_y and "y" not in after_loop:
             y_pred[:, :, t - (y_index == "previous")] = yt if y_transform is None else y_transform(yt)
         if "caches" not in after_loop:

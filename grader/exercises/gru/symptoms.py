@@ -24,10 +24,11 @@ import numpy as np
 
 from ...exercise import Tolerance
 from ...exercise import symptoms as engine
-from ...exercise.symptoms import NEUTRAL, is_array, per_case
 from . import ATOL, RTOL
 from .activations import softmax
 from .rubric import ARGUMENTS, CELL_CACHE
+
+NEUTRAL, is_array, per_case = engine.NEUTRAL, engine.is_array, engine.per_case
 
 KIT = engine.Symptoms(Tolerance(RTOL, ATOL), ARGUMENTS, batch=lambda case: case.shape.m,
                       steps=lambda case: case.shape.T_x, steps_name="T_x", sequence_gradients=("da",),
@@ -192,8 +193,51 @@ def cell_inputs(problem, cases, got, wrong) -> str | None:
     return f"`a` goes wrong where {text}." if text else None
 
 
+def _cell_items(mine, want) -> str | None:
+    """A cell cache of another length than CELL_CACHE's: the items it misses or has too many,
+    when every item it holds is one of the right ones."""
+    if not isinstance(mine, (tuple, list)) or len(mine) == len(CELL_CACHE):
+        return None
+    held = []
+    for item in mine:
+        same = [n for n, w in zip(CELL_CACHE, want)
+                if (isinstance(item, dict) and isinstance(w, dict)) or close(item, w)]
+        if not same:
+            return None
+        held.append(same[0])
+    missing = [n for n in CELL_CACHE if n not in held]
+    order = f"the cache is ({', '.join(CELL_CACHE)}), the order gru_cell_backward unpacks"
+    if missing:
+        return f"misses {', '.join(missing)}: {order}"
+    return f"holds {len(mine)} items, {', '.join(n for n in CELL_CACHE if held.count(n) > 1)} more than once: {order}"
+
+
+def _cache_form(problem, cases, got) -> str | None:
+    """A cell cache with items missing, or a sequence's caches without x."""
+    key = problem.cache_output
+
+    def describe(i):
+        mine, want = got[i].get(key), cases[i].expected[key]
+        if problem.name == "gru_cell_forward":
+            return _cell_items(mine, want)
+        if not isinstance(mine, (tuple, list)):
+            return None
+        T_x = len(want[0])
+        if len(mine) == T_x and T_x != 2 and all(KIT.same_cells(g, w, CELL_CACHE) for g, w in zip(mine, want[0])):
+            return ("is the list of the cell caches alone: the sequence's cache is that list and x, "
+                    "caches = (caches, x)")
+        if len(mine) == 2 and isinstance(mine[0], (tuple, list)) and len(mine[0]) == T_x:
+            texts = {_cell_items(g, w) for g, w in zip(mine[0], want[0])}
+            if len(texts) == 1 and None not in texts:
+                return "holds cell caches that " + texts.pop().replace("misses", "miss", 1).replace("holds", "hold", 1)
+        return NEUTRAL if len(mine) == 2 and isinstance(mine[0], (tuple, list)) and len(mine[0]) == T_x else None
+    text = per_case(len(cases), describe)
+    return f"`{key}` {text}." if text else None
+
+
 def cache_symptom(problem, cases, got) -> str | None:
-    return KIT.cache_symptom(problem, cases, got, CELL_CACHE, sequence=problem.name == "gru_forward")
+    return (_cache_form(problem, cases, got)
+            or KIT.cache_symptom(problem, cases, got, CELL_CACHE, sequence=problem.name == "gru_forward"))
 
 
 def symptoms(problem, cases, got: list[dict], wrong: set[str]) -> list[str]:

@@ -26,8 +26,9 @@ from __future__ import annotations
 import numpy as np
 
 from ...exercise import crashes as engine
-from ...exercise.crashes import MAX_MESSAGE, symbolic  # noqa: F401 - this module's vocabulary
 from .problems import CELL_CACHE, Problem
+
+MAX_MESSAGE, symbolic = engine.MAX_MESSAGE, engine.symbolic  # this module's vocabulary
 
 SIZE_NAMES = ("n_x", "n_a", "n_y", "m", "T_x")
 
