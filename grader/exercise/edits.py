@@ -112,7 +112,8 @@ def show(expr, parent: str = "") -> str:
     if op == "sq":
         return f"{show(args[0], 'pow')}**2"
     if op == "neg":
-        return f"-{show(args[0], 'mul')}"
+        text = f"-{show(args[0], 'mul')}"
+        return f"({text})" if parent == "pow" else text
     if op in ("sum1k", "mean1k", "sum0k", "sum1"):
         fn, axis, keep = {"sum1k": ("sum", 1, True), "mean1k": ("mean", 1, True),
                           "sum0k": ("sum", 0, True), "sum1": ("sum", 1, False)}[op]
@@ -450,6 +451,8 @@ def explain(problem, program: Program, cases, got: list[dict], wrong: set[str],
     """A hint naming the one-slip edit whose outputs are the submission's, or [].
     `general(cases)`: the case whose shapes the edits are enumerated on (sizes all distinct);
     the edits are enumerated once per program."""
+    if not wrong:
+        return []
     if "edits" not in program._memo:
         program._memo["edits"] = for_case(program, general(cases))
         program._memo["reach"] = program.reach()
@@ -489,6 +492,8 @@ def explain_loop(problem, cases, got: list[dict], wrong: set[str], slips,
     """A hint naming the one loop slip whose outputs are the submission's, or [].
     slips: (knobs, the slip in words, the right loop in words), tried in order;
     outputs(problem, knobs, case): the function's outputs with that slip, on that case."""
+    if not wrong:
+        return []
     for index, (knobs, slip, right) in enumerate(slips):
         changed = []
         for case in cases:

@@ -169,11 +169,10 @@ BACKWARD_LOOP_EDITS = [
     ({"da_init": "upstream-last"}, "da_prevt starts at da[:, :, T_x - 1]", "da_prevt starts at zeros"),
     ({"da0_from": "dxt"}, "da0 is the last step's dxt", "da0 is the last da_prev"),
 ]
-for _k in mistakes.GATE_GRADS:
+for _k in mistakes.GATE_GRADS:  # (a gradient added transposed cannot run: no weight of the GRU is square)
     BACKWARD_LOOP_EDITS += [
         ({"overwritten": (_k,)}, f"{_k} is overwritten (=)", f"{_k} += the step's {_k}"),
         ({"subtracted": (_k,)}, f"{_k} is decreased (-=)", f"{_k} += the step's {_k}"),
-        ({"transposed": (_k,)}, f"{_k} adds the step's gradient transposed", f"{_k} += the step's {_k}"),
         ({"averaged": (_k,)}, f"{_k} adds the step's gradient divided by T_x", f"{_k} += the step's {_k}"),
     ]
 
