@@ -407,3 +407,33 @@ def test_diagnosis_cost_per_wrong_function_is_bounded():
     assert grade(name, edits_).hints == hints and hints
     warm = time.process_time() - start
     assert cold < 5.0 and warm < 5.0, (cold, warm)
+
+
+# ------------------------------------------------------------------ through the sandbox and the CLI
+
+def test_hints_reach_the_student_through_the_real_grader(tmp_path):
+    """Graded through the CLI (the sandboxed worker, the real black box): does each kind of hint
+    (an edit, a loop slip, a symptom, a crash's shapes) come out in the JSON, word for word?"""
+    import json
+    import os
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    cases = {
+        "edit": ("gru_cell_backward", PATCH_HINTS[2][1], [PATCH_HINTS[2][2]]),
+        "loop": ("gru_backward", PATCH_HINTS[7][1], [PATCH_HINTS[7][2]]),
+        "symptom": ("gru_forward", PATCH_HINTS[13][1], [PATCH_HINTS[13][2]]),
+        "crash": ("gru_forward", CRASHES[3][1], [CRASHES[3][2]]),
+    }
+    for label, (_, edits_, _) in cases.items():
+        (tmp_path / f"{label}.py").write_text(mutant_source(edits_))
+    proc = subprocess.run([sys.executable, "-m", "grader", "grade", str(tmp_path), "--exercise", "gru", "--seed", "3",
+                           "--format", "json", "--progress", "off"], cwd=root, capture_output=True, text=True,
+                          timeout=600, env=dict(os.environ, PYTHONPATH=str(root)))
+    assert proc.returncode in (0, 1), proc.stderr
+    docs = {d["submission"][: -len(".py")]: d for d in json.loads(proc.stdout)}
+    for label, (function, _, hints) in cases.items():
+        functions = {f["name"]: f for f in docs[label]["functions"]}
+        assert [n for n, f in functions.items() if f["score"] < f["max_score"]] == [function], label
+        assert functions[function]["hints"] == hints, label
