@@ -37,7 +37,8 @@ def sizes(problem, case) -> dict[int, str]:
 
 def arrays(problem, case) -> dict[str, tuple]:
     """The arrays the function works with on this case, by name: arguments, parameters, cache
-    items, the right program's intermediate values (cell functions) and the outputs."""
+    items, the right program's intermediate values (cell functions), the outputs, and one step
+    of each sequence (x[:, :, t])."""
     from .edits import PROGRAM
 
     found: dict[str, tuple] = {}
@@ -68,6 +69,9 @@ def arrays(problem, case) -> dict[str, tuple]:
             add(k, v)
     for k, v in case.expected.items():
         add(k, v)
+    for k, shape in list(found.items()):  # a sequence's arrays, one step of them: the slots a loop fills or reads
+        if len(shape) == 3:
+            found.setdefault(f"{k}[:, :, t]", shape[:2])
     return found
 
 
