@@ -8,6 +8,12 @@ What the grading core is told (grader/exercise/'s protocol, docs/exercises.md):
     cases.py        shapes and the inputs of a case; the hidden cases are keyed here
                     (`hidden_cases`: HMAC of the deployment's secret, or a fixed seed)
     mistakes.py     the catalogue of known slips, each with its hint
+    edits.py        the cell functions as programs of lines, for the one-slip diagnosis, and
+                    the sequence functions' loop slips (grader/exercise/edits.py's engine)
+    symptoms.py     facts about a wrong output (the gates in a cache, what a step received),
+                    beside the protocol's generic ones (grader/exercise/symptoms.py)
+    crashes.py      the GRU's sizes and arrays, so that a numpy exception's shapes are named
+                    (grader/exercise/crashes.py)
     blackbox.py     which calls of a cell function a sequence function may make (the sizes;
                     the rules are grader/exercise/blackbox.py's)
     compare.py      how each output is compared (the cell cache with its items named,
@@ -90,6 +96,17 @@ class Gru(Exercise):
         from .mistakes import for_function
 
         return for_function(name)
+
+    def explain(self, problem, cases, got, wrong):
+        from .edits import explain
+        from .symptoms import symptoms
+
+        return explain(problem, cases, got, wrong) or symptoms(problem, cases, got, wrong)
+
+    def explain_error(self, problem, cases, outcomes):
+        from .crashes import explain_error
+
+        return explain_error(problem, cases, outcomes)
 
     def black_box(self, problem, case):
         return _black_box(problem, case)

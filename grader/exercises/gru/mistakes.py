@@ -117,37 +117,91 @@ def _cell_back(da_next, cache, *, dwc_from_concat=False, direct_term=True, candi
 
 # ---------------------------------------------------------------- gru_forward / gru_backward
 
-def _sequence_forward(x, a0, parameters, *, every_step_from_a0=False, start="a0", store_a="a_next"):
+def _sequence_forward(x, a0, parameters, *, every_step_from_a0=False, start="a0", store_a="a_next",
+                      first_step=0, last_step=None, input_step="t", a_prev_from="a_next", a_prev_transform=None,
+                      store_y=True, y_transform=None, y_index="t", state_from_arrays=False, state_offset=1,
+                      after_loop=()):
+    """The sequence forward pass with the reference cell, and optional slips (the defaults are the
+    right pass; each keyword is one way a student's loop departs from it, edits.py's LOOP_EDITS says
+    which in words). `state_from_arrays`: step t reads its previous state as a[:, :, t - state_offset]
+    (at t = 0, Python's -1: the last slot, still zeros); `after_loop`: "a", "y", "caches": that store
+    dedented out of the loop (done once, with the last step's values); `start="a-array"`:
+    a_next = a[:, :, 0], a view of the zero array."""
     n_x, m, T_x = x.shape
     n_y, n_a = parameters["Wy"].shape
     a, y_pred = np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x))
     caches = []
-    a_next = a0 if start == "a0" else np.zeros((n_a, m))
-    for t in range(T_x):
-        a_prev = a0 if every_step_from_a0 else a_next
-        a_next, yt, cache = gru_cell_forward(x[:, :, t], a_prev, parameters)
-        a[:, :, t] = a_prev if store_a == "a_prev" else a_next
-        y_pred[:, :, t] = yt
-        caches.append(cache)
+    init = {"a0": a0, "zeros": np.zeros((n_a, m)), "ones": np.ones((n_a, m)), "a-array": a[:, :, 0]}
+    a_next = np.tanh(a0) if start == "tanh-a0" else init[start]
+    for t in range(first_step, T_x if last_step is None else last_step):
+        xt = x[:, :, {"t": t, "first": 0, "previous": t - 1, "reversed": T_x - 1 - t}[input_step]]
+        a_prev = a0 if every_step_from_a0 else {"a_next": a_next, "zeros": np.zeros((n_a, m))}[a_prev_from]
+        if state_from_arrays:
+            a_prev = a[:, :, t - state_offset]
+        if a_prev_transform is not None:
+            a_prev = a_prev_transform(a_prev)
+        a_before = a_prev
+        a_next, yt, cache = gru_cell_forward(xt, a_prev, parameters)
+        if "a" not in after_loop:
+            a[:, :, t] = {"a_next": a_next, "a_prev": a_before, "tanh": np.tanh(a_next), "cct": cache[4]}[store_a]
+        if store_y and "y" not in after_loop:
+            y_pred[:, :, t - (y_index == "previous")] = yt if y_transform is None else y_transform(yt)
+        if "caches" not in after_loop:
+            caches.append(cache)
+    if after_loop:  # the dedented stores, once, with the last step's t and values
+        if "a" in after_loop:
+            a[:, :, t] = a_next
+        if "y" in after_loop:
+            y_pred[:, :, t] = yt
+        if "caches" in after_loop:
+            caches.append(cache)
     return a, y_pred, (caches, x)
 
 
-def _sequence_backward(da, caches, *, upstream=True, propagate=True, accumulate=True, reverse=True):
+def _sequence_backward(da, caches, *, upstream=True, propagate=True, accumulate=True, reverse=True,
+                       last_step=0, skip_last=False, sign=1.0, carry="right", cache_index="t", dx_slot="t",
+                       da_init="zeros", da0_from="da_prev", overwritten=(), subtracted=(), transposed=(),
+                       averaged=()):
+    """The sequence backward pass with the reference cell, and optional slips (the defaults are
+    the right pass): `last_step=1`: the loop stops before t = 0; `skip_last`: it starts below
+    T_x - 1; `sign=-1`: the carried da_prev is subtracted; `carry`: how da_prev is carried,
+    "right", "accumulated" (+=) or "plus-upstream" (+ da[:, :, t]); `cache_index`: which cache step
+    t gets, "t", "reversed" (T_x-1-t), "last" or "previous" (t-1); `dx_slot`: "t", "reversed" or
+    "after-loop" (only the last step's dxt, at its t); `da_init="upstream-last"`: da_prevt starts at
+    da[:, :, T_x - 1]; `da0_from="dxt"`: da0 is the last step's dxt; `overwritten`, `subtracted`,
+    `transposed`, `averaged`: parameter gradients summed with =, -=, += .T or += / T_x."""
     cell_caches, x = caches
     n_a, m, T_x = da.shape
     n_x = x.shape[0]
     sums = {k: np.zeros((n_a, n_a + n_x) if k.startswith("dW") else (n_a, 1)) for k in GATE_GRADS}
     dx = np.zeros((n_x, m, T_x))
-    da_prevt = np.zeros((n_a, m))
-    steps = range(T_x)
+    da_prevt = da[:, :, T_x - 1].copy() if da_init == "upstream-last" else np.zeros((n_a, m))
+    steps = range(last_step, T_x - 1 if skip_last else T_x)
     for t in (reversed(steps) if reverse else steps):
-        da_next = (da[:, :, t] if upstream else 0.0) + (da_prevt if propagate else 0.0)
-        grads = gru_cell_backward(da_next * np.ones((n_a, m)), cell_caches[t])
-        dx[:, :, t] = grads["dxt"]
-        da_prevt = grads["da_prev"]
+        da_next = (da[:, :, t] if upstream else 0.0) + (sign * da_prevt if propagate else 0.0)
+        cache = cell_caches[{"t": t, "reversed": T_x - 1 - t, "last": T_x - 1, "previous": t - 1}[cache_index]]
+        grads = gru_cell_backward(da_next * np.ones((n_a, m)), cache)
+        if dx_slot != "after-loop":
+            dx[:, :, t if dx_slot == "t" else T_x - 1 - t] = grads["dxt"]
+        if carry == "accumulated":
+            da_prevt = da_prevt + grads["da_prev"]
+        elif carry == "plus-upstream":
+            da_prevt = grads["da_prev"] + da[:, :, t]
+        else:
+            da_prevt = grads["da_prev"]
         for k in sums:
-            sums[k] = sums[k] + grads[k] if accumulate else grads[k]
-    return {"dx": dx, "da0": da_prevt, **sums}
+            if k in transposed:
+                sums[k] = sums[k] + grads[k].T
+            elif k in averaged:
+                sums[k] = sums[k] + grads[k] / T_x
+            elif k in subtracted:
+                sums[k] = sums[k] - grads[k]
+            else:
+                sums[k] = sums[k] + grads[k] if accumulate and k not in overwritten else grads[k]
+    if dx_slot == "after-loop":  # dx[:, :, t] = dxt dedented out of the loop: the last step's only
+        dx[:, :, t] = grads["dxt"]
+    da0 = grads["dxt"] if da0_from == "dxt" else da_prevt
+    return {"dx": dx, "da0": da0, **sums}
 
 
 # ---------------------------------------------------------------- the catalogue

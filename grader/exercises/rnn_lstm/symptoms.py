@@ -1,14 +1,15 @@
 """Symptoms: facts about wrong outputs that point at their cause, whatever code produced them.
 
 The catalogue (mistakes.py) recognises known mistakes by reproducing
-them. This module reasons from the outputs themselves, for the mistakes
-nobody listed: an output that is all zeros, the transpose of the right
-value, a mean where a sum belongs, a softmax whose columns do not sum to 1,
-an input passed through, a sequence stored one step late or in reverse; for
+them. The protocol's symptoms (grader/exercise/symptoms.py) reason from the
+outputs themselves, for the mistakes nobody listed: an output that is all
+zeros, the transpose of the right value, a mean where a sum belongs, a softmax
+whose columns do not sum to 1, an input passed through, a sequence stored one
+step late or in reverse. This module adds what only this exercise can say: for
 a cell, the intermediate values the student's own cache holds (a gate built
 with other weights, a term missing from a pre-activation) and, for backward
 passes, the gradient behind a wrong output (a factor missing, extra, or in
-place of another).
+place of another); for a sequence, what each step's cell received.
 
 Every symptom is checked on every case where the output is wrong and must
 hold there exactly (within the grader's tolerances, problems.RTOL / ATOL);
@@ -22,227 +23,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...exercise import Tolerance
+from ...exercise import symptoms as engine
 from .problems import ATOL, PROBLEMS, RTOL
-from .reference import sigmoid, softmax
+from .reference import softmax
+
+NEUTRAL, is_array, number, per_case = engine.NEUTRAL, engine.is_array, engine.number, engine.per_case
 
 GATES = ("f", "i", "c", "o")
 ARG_NAMES = {p.name: p.args for p in PROBLEMS}
-NEUTRAL = ""  # a case that cannot show the symptom: neither for nor against
-
-
-# ---------------------------------------------------------------- comparing
-
-def is_array(x) -> bool:
-    return isinstance(x, np.ndarray) and x.dtype.kind in "fiub"
-
-
-def close(got, want) -> bool:
-    """Would the grader accept `got` for the array `want`?"""
-    if not (is_array(got) and isinstance(want, np.ndarray)) or got.shape != want.shape:
-        return False
-    with np.errstate(all="ignore"):
-        g = got.astype(np.float64)
-        return bool(np.all(np.isfinite(g)) and np.allclose(g, want, rtol=RTOL, atol=ATOL))
-
-
-def number(x) -> float | None:
-    if isinstance(x, (float, int, np.generic)) and not isinstance(x, bool):
-        return float(x)
-    if is_array(x) and x.shape == ():
-        return float(x)
-    return None
-
-
-def per_case(n: int, describe) -> str | None:
-    """The text `describe(i)` gives on every case i that is not NEUTRAL, if it is one and the same."""
-    found = None
-    for i in range(n):
-        with np.errstate(all="ignore"):
-            text = describe(i)
-        if text == NEUTRAL:
-            continue
-        if text is None or (found is not None and text != found):
-            return None
-        found = text
-    return found
-
-
-def factor_change(mine, right, factors: dict) -> str | None:
-    """How `mine` differs from `right` by one factor: an extra one, a missing one, or one in place of another."""
-    for name, f in factors.items():
-        if close(mine, right * f):
-            return f"an extra factor {name}"
-    usable = {n: f for n, f in factors.items() if np.all(np.abs(f) > 1e-6)}
-    for name, f in usable.items():
-        if close(mine, right / f):
-            return f"no factor {name}"
-    for name, f in factors.items():
-        for other, h in usable.items():
-            if name != other and close(mine, right * f / h):
-                return f"{name} where {other} belongs"
-    return None
-
-
-def term_change(mine, right, terms: dict) -> str | None:
-    """How `mine` differs from `right` by one term: missing, extra, or one in place of another."""
-    for name, t in terms.items():
-        if close(mine, right - t):
-            return f"no term {name}"
-    for name, t in terms.items():
-        if close(mine, right + t):
-            return f"an extra term {name}"
-    for name, t in terms.items():
-        for other, u in terms.items():
-            if name != other and t.shape == u.shape and close(mine, right - u + t):
-                return f"{name} where {other} belongs"
-    return None
-
-
-# ---------------------------------------------------------------- one output, any function
-
-def _zeros(got, want, case):
-    if is_array(got) and got.shape == want.shape and got.size and not np.any(got) and np.any(want):
-        return "is all zeros: it is set up (np.zeros) but never filled in with its values"
-    return None
-
-
-def _zero_steps(got, want, case):
-    """A sequence output right at every step but some first or last ones, which are zero."""
-    if want.ndim == 3 and want.shape[2] < 2:
-        return NEUTRAL
-    if want.ndim != 3 or not is_array(got) or got.shape != want.shape:
-        return None
-    zero = [not np.any(got[:, :, t]) and np.any(want[:, :, t]) for t in range(want.shape[2])]
-    right = [close(got[:, :, t], want[:, :, t]) for t in range(want.shape[2])]
-    if not any(zero) or not all(z or r for z, r in zip(zero, right)):
-        return None
-    if zero[0] and not zero[-1]:
-        return "is zero at t = 0 and right after it: the loop skips the first step (range(T_x) starts at 0)"
-    if zero[-1] and not zero[0]:
-        return "is zero at the last step and right before it: the loop stops before t = T_x - 1 (range(T_x))"
-    return None
-
-
-def _transposed(got, want, case):
-    if want.ndim == 2 and want.shape[0] != want.shape[1] and close(got, want.T):
-        return ("is the transpose of the right value: a product with its factors in the wrong order "
-                "(B @ A.T in place of A @ B.T), or a .T too many")
-    return None
-
-
-def _keepdims(got, want, case):
-    if want.ndim == 2 and want.shape[1] == 1 and close(got, want[:, 0]):
-        return "has the right values but lost its second axis: sum with keepdims=True to keep a column"
-    return None
-
-
-def _total(got, want, case):
-    value = number(got)
-    if value is not None and want.size > 1 and np.isclose(value, float(want.sum()), rtol=RTOL, atol=ATOL):
-        return ("is one number, the sum of all its right entries: the sum runs over every axis; "
-                "sum over the batch only (axis=1, keepdims=True)")
-    if want.size > 1 and is_array(got) and got.shape == want.shape and close(got, np.full(want.shape, want.sum())):
-        return ("holds in every entry the sum of all its right entries: a sum over every axis "
-                "(np.sum without axis) where each entry keeps its own value")
-    return None
-
-
-def _summed_batch(got, want, case):
-    if want.ndim == 2 and want.shape[1] > 1 and close(got, want.sum(axis=1, keepdims=True)):
-        return "is summed over the batch: it keeps one column per example (no sum for this gradient)"
-    return None
-
-
-def _scaled(got, want, case):
-    if case.shape.m > 1 and close(got, want / case.shape.m):
-        return "is the mean over the batch of the right value: sum over the examples (np.sum, not np.mean)"
-    if want.ndim <= 2 and case.shape.T_x > 1 and ARG_NAMES.get(case.problem, ("",))[0] == "da" \
-            and close(got, want / case.shape.T_x):
-        return "is the mean over the time steps of the right value: sum the steps' gradients"
-    if close(got, -want):
-        return "has the opposite sign of the right value: a minus sign too many (or a subtraction reversed)"
-    if close(got, 2 * want):
-        return "is twice the right value: the same term is added twice"
-    return None
-
-
-def _input_leaves(case):
-    """(name, array) for every input array of the call, and the first and last step of a sequence input."""
-    out = []
-    for name, value in zip(ARG_NAMES.get(case.problem, ()), case.args):
-        if isinstance(value, np.ndarray):
-            out.append((f"`{name}`", value))
-            if value.ndim == 3:
-                out.append((f"`{name}[:, :, 0]`", value[:, :, 0]))
-                out.append((f"`{name}[:, :, T_x - 1]`", value[:, :, -1]))
-    return out
-
-
-def _an_input(got, want, case):
-    for name, value in _input_leaves(case):
-        if close(got, value):
-            return f"equals the input {name}: it is passed through instead of computed"
-    if is_array(got) and got.shape == want.shape:
-        for name, value in _input_leaves(case):
-            if value.shape == want.shape and close(got, want + value):
-                return f"has an extra term, the input {name}: it is added once too often"
-    return None
-
-
-def _another_output(got, want, case):
-    for other, value in case.expected.items():
-        if isinstance(value, np.ndarray) and value is not want and close(got, value):
-            return f"equals what `{other}` should be: it is computed from the other one's values (a copy-paste slip)"
-    return None
-
-
-def _time_order(got, want, case):
-    if want.ndim == 3 and want.shape[2] < 2:
-        return NEUTRAL
-    if want.ndim != 3 or not is_array(got) or got.shape != want.shape:
-        return None
-    if close(got[:, :, 1:], want[:, :, :-1]):
-        return "is one step late: at step t it holds step t-1's value (stored before the step is computed)"
-    if close(got[:, :, :-1], want[:, :, 1:]):
-        return "is one step early: at step t it holds step t+1's value"
-    if close(got, want[:, :, ::-1]):
-        return "holds the right steps in reverse order: store step t's value at [:, :, t]"
-    return None
-
-
-def _not_a_softmax(got, want, case):
-    if is_array(got) and got.shape == want.shape and np.all(np.isfinite(got)):
-        sums = got.sum(axis=0)
-        if np.all(np.any(got != 0, axis=0)) and not np.allclose(sums, 1.0, rtol=RTOL, atol=ATOL):
-            return ("has columns that do not sum to 1: it is not a softmax over axis 0 (each column "
-                    "is one example's probability distribution)")
-    return None
-
-
-OUTPUT_SYMPTOMS = (_zeros, _zero_steps, _transposed, _keepdims, _total, _summed_batch, _scaled, _another_output,
-                   _an_input, _time_order)
 PREDICTIONS = ("yt_pred", "y_pred", "y")
-
-
-def output_symptom(key: str, pairs: list) -> str | None:
-    """The first symptom that holds on every case where `key` is wrong (pairs: (got, want, case, wrong))."""
-    checks = OUTPUT_SYMPTOMS + ((_not_a_softmax,) if key in PREDICTIONS else ())
-    for check in checks:
-        found, failed = None, False
-        for got, want, case, wrong_here in pairs:
-            if not wrong_here:
-                continue
-            with np.errstate(all="ignore"):
-                text = check(got, want, case) if isinstance(want, np.ndarray) else None
-            if text == NEUTRAL:
-                continue
-            if text is None or (found is not None and text != found):
-                failed = True
-                break
-            found = text
-        if found and not failed:
-            return found
-    return None
+KIT = engine.Symptoms(Tolerance(RTOL, ATOL), ARG_NAMES, batch=lambda case: case.shape.m,
+                      steps=lambda case: case.shape.T_x, steps_name="T_x", sequence_gradients=("da",),
+                      predictions=PREDICTIONS)
+close, factor_change, term_change = KIT.close, KIT.factor_change, KIT.term_change
+output_symptom, case_outputs, _same_cells, _cell_order = KIT.output_symptom, KIT.case_outputs, KIT.same_cells, KIT.cell_order
+_pre_activation_change = KIT.pre_activation_change
 
 
 # ---------------------------------------------------------------- caches
@@ -253,73 +49,8 @@ CELL_ITEMS = {
 }
 
 
-def _cell_order(got_cell, want_cell, names) -> str | None:
-    """A cell cache whose array items are the right ones in another order."""
-    if not (isinstance(got_cell, (tuple, list)) and len(got_cell) == len(names)):
-        return None
-    moved = []
-    for i, name in enumerate(names):
-        if (isinstance(got_cell[i], dict) and isinstance(want_cell[i], dict)) or close(got_cell[i], want_cell[i]):
-            continue
-        holds = [names[j] for j in range(len(names)) if j != i and (
-            close(got_cell[i], want_cell[j]) or (isinstance(got_cell[i], dict) and isinstance(want_cell[j], dict)))]
-        if not holds:
-            return None
-        moved.append(f"{holds[0]} where {name} belongs")
-    if not moved:
-        return None
-    return (f"holds {', '.join(moved)}: the items go in the order ({', '.join(names)}), the order the "
-            f"backward pass unpacks")
-
-
-def _swapped_outputs(problem, cases, got, wrong) -> str | None:
-    """Two outputs returned in each other's place."""
-    for i, a in enumerate(problem.outputs):
-        for b in problem.outputs[i + 1:]:
-            if a in wrong and b in wrong and all(
-                    isinstance(c.expected[a], np.ndarray) and close(g.get(a), c.expected[b])
-                    and close(g.get(b), c.expected[a]) for c, g in zip(cases, got)):
-                order = ", ".join(problem.outputs)
-                return f"`{a}` and `{b}` are returned in each other's place: the function returns ({order})."
-    return None
-
-
 def cache_symptom(problem, cases, got) -> str | None:
-    key = problem.cache_output
-    names = CELL_ITEMS[problem.model]
-
-    def describe(i):
-        mine, want = got[i].get(key), cases[i].expected[key]
-        if not problem.sequence:
-            return NEUTRAL if _same_cells(mine, want, names) else _cell_order(mine, want, names)
-        if not (isinstance(mine, (tuple, list)) and len(mine) == 2 and isinstance(mine[0], (tuple, list))):
-            return None
-        if len(mine[0]) == 0:
-            return "holds no cell cache: append each step's cache to the list (caches.append(cache))"
-        if not close(mine[1], want[1]) and is_array(mine[1]):
-            for name, value in [(f"`{k}`", v) for k, v in case_outputs(cases[i], got[i])]:
-                if close(mine[1], value):
-                    return f"holds {name} where x belongs: caches = (the list of cell caches, x)"
-            return None
-        if len(mine[0]) != len(want[0]):
-            return None
-        if len(want[0]) > 1 and all(_same_cells(g, w, names) for g, w in zip(mine[0], want[0][::-1])):
-            return "holds the cell caches in reverse order: append each step's cache in time order"
-        texts = {_cell_order(g, w, names) for g, w in zip(mine[0], want[0]) if not _same_cells(g, w, names)}
-        return texts.pop() if len(texts) == 1 and None not in texts else (NEUTRAL if not texts else None)
-    text = per_case(len(cases), describe)
-    return f"`{key}` {text}." if text else None
-
-
-def case_outputs(case, out):
-    """(name, value) of the student's own array outputs and the call's array inputs."""
-    items = [(k, v) for k, v in out.items() if is_array(v)]
-    return items + [(k, v) for k, v in zip(ARG_NAMES.get(case.problem, ()), case.args) if isinstance(v, np.ndarray)]
-
-
-def _same_cells(got_cell, want_cell, names) -> bool:
-    return (isinstance(got_cell, (tuple, list)) and len(got_cell) == len(names)
-            and all(close(got_cell[i], want_cell[i]) for i in range(len(names) - 1)))
+    return KIT.cache_symptom(problem, cases, got, CELL_ITEMS[problem.model], problem.sequence)
 
 
 # ---------------------------------------------------------------- sequence forward: what each step received
@@ -390,31 +121,6 @@ def cell_inputs(problem, cases, got) -> str | None:
 
 _GATE_WORDS = {"f": "forget gate ft", "i": "update gate it", "c": "candidate cct", "o": "output gate ot"}
 _RIGHT_GATE = {"f": "sigmoid(Wf z + bf)", "i": "sigmoid(Wi z + bi)", "c": "tanh(Wc z + bc)", "o": "sigmoid(Wo z + bo)"}
-_ACTIVATIONS = {"sigmoid": sigmoid, "tanh": np.tanh, "no activation": lambda v: v}
-
-
-def _pre_activation_change(mine, act_name, right_pre, terms, bias) -> str | None:
-    """How the student's gate/state differs: another activation, a term missing/extra/swapped
-    inside it, or the bias added after it."""
-    if not is_array(mine) or mine.shape != right_pre.shape:
-        return None
-    act = _ACTIVATIONS[act_name]
-    for other, f in _ACTIVATIONS.items():
-        if other != act_name and close(mine, f(right_pre)):
-            return f"uses {other} where {act_name} belongs"
-    if close(mine - bias, act(right_pre - bias)):
-        return "adds its bias after the activation"
-    for name, t in terms.items():
-        for sign, word in ((-1, "misses the term"), (1, "has an extra term"), (-2, "subtracts the term")):
-            if close(mine, act(right_pre + sign * t)):
-                return f"{word} {name}"
-    for name, t in terms.items():
-        for other, u in terms.items():
-            if name != other and t.shape == u.shape and close(mine, act(right_pre - u + t)):
-                return f"has {name} where {other} belongs"
-    return None
-
-
 def lstm_forward_parts(problem, cases, got, wrong) -> list[str]:
     """lstm_cell_forward: the gates in the student's cache, then a_next and c_next from them."""
     hints = []
@@ -442,14 +148,14 @@ def lstm_forward_parts(problem, cases, got, wrong) -> list[str]:
             act = "tanh" if g == "c" else "sigmoid"
             right_pre = W @ z + p["b" + g]
             for h in GATES:
-                if h != g and close(mine, _ACTIVATIONS[act](p["W" + h] @ z + p["b" + h])):
+                if h != g and close(mine, engine.ACTIVATIONS[act](p["W" + h] @ z + p["b" + h])):
                     return (f"The {_GATE_WORDS[g]} in `cache` is computed with W{h} and b{h}: "
                             f"it should be {_RIGHT_GATE[g]}.")
             for h, ref in zip(GATES, case.expected["cache"][4:8]):
                 if h != g and close(mine, 1.0 - ref):
                     return f"The {_GATE_WORDS[g]} in `cache` equals 1 - {h}t: it should be {_RIGHT_GATE[g]}."
             zx = np.concatenate([xt, a_prev])
-            if close(mine, _ACTIVATIONS[act](W @ zx + p["b" + g])):
+            if close(mine, engine.ACTIVATIONS[act](W @ zx + p["b" + g])):
                 return (f"The {_GATE_WORDS[g]} in `cache` is computed on [xt; a_prev]: "
                         f"it should be {_RIGHT_GATE[g]} with z = [a_prev; xt].")
             change = _pre_activation_change(mine, act, right_pre, terms, p["b" + g])
@@ -759,6 +465,35 @@ def lstm_backward_parts(problem, cases, got, wrong) -> list[str]:
 
 # ---------------------------------------------------------------- entry point
 
+def _cell_inputs(problem, cases, got, wrong):
+    if problem.sequence and problem.direction == "forward" and wrong & {"a", "c"}:
+        return cell_inputs(problem, cases, got)  # what the cells received: only if the states went wrong
+    return None
+
+
+def _forward_parts(problem, cases, got, wrong, hints):
+    if problem.name == "lstm_cell_forward":
+        return lstm_forward_parts(problem, cases, got, wrong)
+    if problem.name == "rnn_cell_forward":
+        return rnn_forward_parts(problem, cases, got, wrong)
+    return []
+
+
+def _prediction(problem, cases, got, wrong, hints):
+    if problem.name in ("rnn_cell_forward", "lstm_cell_forward") and "yt_pred" in wrong and not hints:
+        hint = prediction_source(problem, cases, got)
+        return [hint] if hint else []
+    return []
+
+
+def _backward_parts(problem, cases, got, wrong, hints):
+    if problem.name == "lstm_cell_backward":
+        return lstm_backward_parts(problem, cases, got, wrong)
+    if problem.name == "rnn_cell_backward":
+        return rnn_backward_parts(problem, cases, got, wrong)
+    return []
+
+
 def symptoms(problem, cases, got: list[dict], wrong: set[str]) -> list[str]:
     """Hints for a function whose wrong outputs no catalogue entry explains.
 
@@ -768,38 +503,5 @@ def symptoms(problem, cases, got: list[dict], wrong: set[str]) -> list[str]:
     gradient behind an output) come first; then each remaining wrong output
     gets at most one symptom, outputs with the same symptom sharing a hint.
     """
-    hints: list[str] = []
-    if problem.sequence and problem.direction == "forward" and wrong & {"a", "c"}:
-        hint = cell_inputs(problem, cases, got)  # what the cells received: only if the states went wrong
-        if hint:
-            return [hint]
-    swapped = _swapped_outputs(problem, cases, got, wrong)
-    if swapped:
-        return [swapped]
-    if problem.name == "lstm_cell_forward":
-        hints += lstm_forward_parts(problem, cases, got, wrong)
-    if problem.name == "rnn_cell_forward":
-        hints += rnn_forward_parts(problem, cases, got, wrong)
-    if problem.name in ("rnn_cell_forward", "lstm_cell_forward") and "yt_pred" in wrong and not hints:
-        hint = prediction_source(problem, cases, got)
-        hints += [hint] if hint else []
-    if problem.name == "lstm_cell_backward":
-        hints += lstm_backward_parts(problem, cases, got, wrong)
-    if problem.name == "rnn_cell_backward":
-        hints += rnn_backward_parts(problem, cases, got, wrong)
-    if problem.cache_output in wrong and not hints:
-        hint = cache_symptom(problem, cases, got)
-        hints += [hint] if hint else []
-    named = " ".join(hints)
-    by_text: dict[str, list[str]] = {}
-    for key in problem.outputs:
-        if key not in wrong or key == problem.cache_output or f"`{key}`" in named:
-            continue
-        pairs = [(g.get(key), case.expected[key], case, not close(g.get(key), case.expected[key]))
-                 for g, case in zip(got, cases)]
-        text = output_symptom(key, pairs)
-        if text:
-            by_text.setdefault(text, []).append(f"`{key}`")
-    for text, keys in by_text.items():  # outputs with the same symptom share one hint
-        hints.append(f"{keys[0]} {text}." if len(keys) == 1 else f"{', '.join(keys)}: each {text}.")
-    return hints
+    return KIT.explain(problem, cases, got, wrong, leading=(_cell_inputs,),
+                       parts=(_forward_parts, _prediction, _backward_parts), cache=cache_symptom)
