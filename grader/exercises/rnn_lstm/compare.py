@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...checks import array_problem as _array_problem
+from ...checks import array_wrong as _array_wrong
 from ...checks import describe_type
 from ...checks import structure_problem as _structure_problem
 from .problems import ATOL, CELL_CACHE, RTOL, Problem
@@ -63,3 +64,10 @@ def output_problem(problem: Problem, key: str, got, want) -> str | None:
     if key == problem.cache_output:
         return cache_problem(problem, got, want)
     return array_problem(got, want)
+
+
+def output_wrong(problem: Problem, key: str, got, want) -> bool:
+    """bool(output_problem(problem, key, got, want)), arrays without building the message."""
+    if key == problem.cache_output:
+        return bool(cache_problem(problem, got, want))
+    return _array_wrong(got, want, RTOL, ATOL)
