@@ -98,6 +98,7 @@ class Grader:
         self._answers = Memo()  # (problem, oracle request) -> packed answer
         self._verdicts = Memo()  # (problem, its replies) -> FunctionResult
         self._replies = Memo()  # a reply's bytes -> its header and arrays (see WorkerSession.request)
+        self._boxes: dict = {}  # (problem, case index) -> its black box and signature (see Oracle)
 
     def _new_session(self) -> WorkerSession:
         session = WorkerSession(self.launcher)
@@ -313,7 +314,7 @@ class Grader:
         return Outcome("error", error=error_message(reply, sub, self.options.memory))
 
     def _oracle(self, problem: Problem, case: Case) -> Oracle:
-        return Oracle(problem, case, self._requests[problem.name], self._answers, self.exercise)
+        return Oracle(problem, case, self._requests[problem.name], self._answers, self.exercise, self._boxes)
 
     def reply_limit(self, problem: Problem) -> int:
         """Bytes of arrays accepted in one frame from the worker while `problem` is called:
