@@ -90,11 +90,12 @@ class Grader:
         self.forbidden: list[str] = []  # folders the audit hook refuses (submissions, output)
         self._frames: dict[str, bytes] = {}
         self._reply_limits: dict[str, int] = {}
-        self._load: bytes | None = None  # the packed load request (the same for every child)
+        self._loads: dict[bool, bytes] = {}  # the packed load requests: errors described, or not
         self._requests: dict[str, tuple[list, list]] = {}  # per problem: its call request's values
         self._answers = Memo()  # (problem, oracle request) -> packed answer
         self._verdicts = Memo()  # (problem, its replies) -> FunctionResult
         self._replies = Memo()  # a reply's bytes -> its header and arrays (see WorkerSession.request)
+        self._boxes: dict = {}  # (problem, case index) -> its black box and signature (see Oracle)
 
     def _new_session(self) -> WorkerSession:
         session = WorkerSession(self.launcher)
@@ -188,7 +189,7 @@ class Grader:
         for i, problem in enumerate(graded):
             cases = self.cases[problem.name]
             if not failed and launched is not problem:
-                failed = self._launch(sub, problem, session)
+                failed = self._launch(sub, problem, session, first=i == 0)
             if not failed:
                 failed = self._loaded(sub, session, result, first=i == 0)
             if failed:
@@ -200,21 +201,25 @@ class Grader:
             def then(after=after):
                 nonlocal failed, launched
                 if after is not None:
-                    failed, launched = self._launch(sub, after, session), after
+                    failed, launched = self._launch(sub, after, session, first=False), after
 
             result.functions.append(self._run(problem, cases, sub, session, then))
 
-    def _launch(self, sub, problem: Problem, session: WorkerSession) -> str:
+    def _launch(self, sub, problem: Problem, session: WorkerSession, first: bool = True) -> str:
         """Fork a fresh worker child and send it the load and call requests (their
-        replies are read by _loaded and _run); return why it failed, or ""."""
-        if self._load is None:
-            self._load = wire.pack({"op": "load", "audit": self.launcher.audit(self.forbidden)})
+        replies are read by _loaded and _run); return why it failed, or "". Only the
+        submission's `first` child describes the statements that failed to load (the
+        messages are reported once, see _loaded); the others just skip them."""
+        load = self._loads.get(first)
+        if load is None:
+            load = self._loads[first] = wire.pack({"op": "load", "audit": self.launcher.audit(self.forbidden),
+                                                   "describe": first})
         try:
             session.begin(sub, lambda: {"op": "prepare", "helpers": self.exercise.helper_source,
                                         "helpers_module": self.exercise.helper_module,
                                         "absent": sorted(self.exercise.course_modules),
                                         "statements": [s.to_wire() for s in sub.statements]})
-            session.send(self._load + self._call_frame(problem))
+            session.send(load + self._call_frame(problem))
         except (WorkerFailure, OSError) as exc:
             session.close()
             return f"could not load the submission's definitions: {getattr(exc, 'message', exc)}"
@@ -310,7 +315,7 @@ class Grader:
         return Outcome("error", error=error_message(reply, sub, self.options.memory))
 
     def _oracle(self, problem: Problem, case: Case) -> Oracle:
-        return Oracle(problem, case, self._requests[problem.name], self._answers, self.exercise)
+        return Oracle(problem, case, self._requests[problem.name], self._answers, self.exercise, self._boxes)
 
     def reply_limit(self, problem: Problem) -> int:
         """Bytes of arrays accepted in one frame from the worker while `problem` is called:

@@ -32,12 +32,20 @@ class Oracle:
     (every correct one makes the same calls) is answered without decoding it again.
     """
 
-    def __init__(self, problem, case, request: tuple[list, list], memo, exercise):
+    def __init__(self, problem, case, request: tuple[list, list], memo, exercise, boxes: dict | None = None):
+        """`boxes`: where the black box of (problem, case) and its signature are kept between
+        calls (they depend on nothing else; building them is most of an Oracle's cost)."""
         self.problem = problem
         self.case = case
-        self.box = exercise.black_box(problem, case) if problem.black_box else None
+        key = (problem.name, case.index)
+        known = boxes.get(key) if boxes is not None else None
+        if known is None:
+            box = exercise.black_box(problem, case) if problem.black_box else None
+            known = (box, inspect.signature(box.reference) if box else None)
+            if boxes is not None:
+                boxes[key] = known
+        self.box, self.signature = known
         self.function = self.box.reference if self.box else None
-        self.signature = inspect.signature(self.function) if self.function else None
         self.request = request
         self.memo = memo
         self.calls = 0

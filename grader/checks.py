@@ -220,7 +220,7 @@ def diagnose(problem, cases: list, outcomes: list[Outcome], wrong: set[str], exe
     output that points at its cause).
     """
     exercise = exercise or _owner(problem)
-    output_problem = exercise.output_problem
+    output_problem = exercise.output_wrong  # only "wrong or not" counts here
     if len(outcomes) < len(cases) or any(o.status != "ok" or not_returned(problem, o.result) for o in outcomes):
         return []
     got = [outputs_of(problem, o.result) for o in outcomes]

@@ -32,8 +32,9 @@ wire.py); the student's prints go to stdout/stderr, which the grader captures
 separately and caps.
 
 Child requests:
-    {"op": "load", "audit": {...} | null}: run the prepared submission's statements
-        -> {"errors": [{"label", "line", "type", "message", "where"}]}
+    {"op": "load", "audit": {...} | null, "describe": bool}: run the prepared submission's statements
+        -> {"errors": [{"label", "line", "type", "message", "where"}]} (with "describe": false,
+        the grader does not need them: failing statements are skipped, the list is empty)
     {"op": "call", "function": name, "cases": [args tree, ...], "black_box": name | null, "stop_on": [...]}
         -> one reply per case: {"case": i, "status": "ok" | "not_implemented" | "error" | "missing",
             "type", "message", "where", "value": tree of [what it returned, its arguments after]}
@@ -239,6 +240,7 @@ def load(header):
     audit = header.get("audit")
     if audit:
         install_audit_hook(audit["allowed"], audit["forbidden"])
+    describe = header.get("describe", True) is not False
     errors = []
     for label, line, code in statements:
         try:
@@ -246,7 +248,8 @@ def load(header):
                 raise code
             exec(code, namespace)
         except BaseException as exc:  # noqa: BLE001 - anything student code raises
-            errors.append({"label": label, "line": line, **describe_exception(exc)})
+            if describe:
+                errors.append({"label": label, "line": line, **describe_exception(exc)})
     return {"errors": errors}, []
 
 

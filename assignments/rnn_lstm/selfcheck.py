@@ -114,6 +114,12 @@ def describe_type(value) -> str:
     return f"{article} {name}"
 
 
+def within_tolerance(got: np.ndarray, want: np.ndarray, rtol: float, atol: float) -> bool:
+    """array_problem's fast test: |got - want| <= atol + rtol |want| everywhere (NaN fails it)."""
+    with np.errstate(all="ignore"):
+        return bool((np.abs(got - want) <= atol + rtol * np.abs(want)).all())
+
+
 def array_problem(got, want: np.ndarray, rtol: float | None = None, atol: float | None = None) -> str | None:
     """What is wrong with `got` as a stand-in for the array `want`, or None if nothing.
 
@@ -126,11 +132,8 @@ def array_problem(got, want: np.ndarray, rtol: float | None = None, atol: float 
         rtol, atol = _default_tolerance()
     if not isinstance(got, np.ndarray):
         return f"is {describe_type(got)}, expected a numpy array"
-    if got.shape == want.shape and got.dtype.kind == "f":
-        # fast path, same test as numpy.isclose; NaN and infinity fail it and are named below
-        with np.errstate(all="ignore"):
-            if (np.abs(got - want) <= atol + rtol * np.abs(want)).all():
-                return None
+    if got.shape == want.shape and got.dtype.kind == "f" and within_tolerance(got, want, rtol, atol):
+        return None  # fast path, same test as numpy.isclose; NaN and infinity fail it and are named below
     if got.shape != want.shape:
         return f"has shape {tuple(got.shape)}, expected {tuple(want.shape)}"
     if not (np.issubdtype(got.dtype, np.number) or got.dtype == np.bool_):

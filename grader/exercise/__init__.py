@@ -193,6 +193,11 @@ class Exercise:
         """What is wrong with `got` as output `key` (the reference gave `want`), or None."""
         return value_problem(got, want, key, self.tolerance)
 
+    def output_wrong(self, problem, key: str, got, want) -> bool:
+        """bool(output_problem(...)), possibly faster (no message): where only "wrong or not"
+        counts. An exercise that overrides it must keep it equal to that."""
+        return bool(self.output_problem(problem, key, got, want))
+
     def mistakes(self, name: str) -> Iterable[Mistake]:
         """The known mistakes of the graded function `name` (anything with function, name,
         outputs, hint, variant)."""

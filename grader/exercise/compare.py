@@ -39,6 +39,12 @@ def _default_tolerance() -> tuple[float, float]:
     return tolerance.rtol, tolerance.atol
 
 
+def within_tolerance(got: np.ndarray, want: np.ndarray, rtol: float, atol: float) -> bool:
+    """array_problem's fast test: |got - want| <= atol + rtol |want| everywhere (NaN fails it)."""
+    with np.errstate(all="ignore"):
+        return bool((np.abs(got - want) <= atol + rtol * np.abs(want)).all())
+
+
 def array_problem(got, want: np.ndarray, rtol: float | None = None, atol: float | None = None) -> str | None:
     """What is wrong with `got` as a stand-in for the array `want`, or None if nothing.
 
@@ -51,11 +57,8 @@ def array_problem(got, want: np.ndarray, rtol: float | None = None, atol: float 
         rtol, atol = _default_tolerance()
     if not isinstance(got, np.ndarray):
         return f"is {describe_type(got)}, expected a numpy array"
-    if got.shape == want.shape and got.dtype.kind == "f":
-        # fast path, same test as numpy.isclose; NaN and infinity fail it and are named below
-        with np.errstate(all="ignore"):
-            if (np.abs(got - want) <= atol + rtol * np.abs(want)).all():
-                return None
+    if got.shape == want.shape and got.dtype.kind == "f" and within_tolerance(got, want, rtol, atol):
+        return None  # fast path, same test as numpy.isclose; NaN and infinity fail it and are named below
     if got.shape != want.shape:
         return f"has shape {tuple(got.shape)}, expected {tuple(want.shape)}"
     if not (np.issubdtype(got.dtype, np.number) or got.dtype == np.bool_):
@@ -69,6 +72,20 @@ def array_problem(got, want: np.ndarray, rtol: float | None = None, atol: float 
         error = float(np.max(np.abs(got - want)))
         return f"wrong values: largest difference {error:.3g} (tolerance: rtol={rtol:g}, atol={atol:g})"
     return None
+
+
+_WIRE_FLOATS = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+
+
+def array_wrong(got, want, rtol: float | None = None, atol: float | None = None) -> bool:
+    """bool(array_problem(got, want, rtol, atol)), without building the message: where only
+    "wrong or not" counts (diagnosing known mistakes). For a float16/32/64 array of the right
+    shape, a failed fast test always ends in a message (float64 arithmetic, as numpy.allclose
+    after astype(float64); NaN and infinity are named), so the fast test decides alone."""
+    if (isinstance(got, np.ndarray) and isinstance(want, np.ndarray) and got.shape == want.shape
+            and got.dtype in _WIRE_FLOATS and rtol is not None and atol is not None):
+        return not within_tolerance(got, want, rtol, atol)
+    return bool(array_problem(got, want, rtol, atol))
 
 
 def scalar_problem(got, want, rtol: float, atol: float) -> str | None:

@@ -29,7 +29,7 @@ TABLE_END = "# ---------------------------------------------------------------- 
 COMPARE_BEGIN = "# ---------------------------------------------------------------- comparing (the autograder's: begin)\n"
 COMPARE_END = "# ---------------------------------------------------------------- comparing (the autograder's: end)\n"
 # grader/exercise/compare.py's functions the module carries (their source, word for word)
-COMPARISONS = (compare.describe_type, compare.array_problem, compare.scalar_problem, compare.structure_problem,
+COMPARISONS = (compare.describe_type, compare.within_tolerance, compare.array_problem, compare.scalar_problem, compare.structure_problem,
                compare.cell_cache_problem)
 
 

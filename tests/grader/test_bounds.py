@@ -158,6 +158,26 @@ def test_black_box_calls_end_the_call_beyond_the_cases_limit(grader):
         answer(oracle, frame)
 
 
+def test_black_box_kept_per_case_and_its_calls_counted_per_call(grader):
+    """The black box of (problem, case) is built once per batch (Grader._boxes) and handed to each
+    call's Oracle: the same box for the same case, never another case's, and a fresh call count
+    (and limit) for every call."""
+    worker = Worker(grader, "rnn_forward")
+    case0, case1 = grader.cases["rnn_forward"][:2]
+    first = grader._oracle(worker.problem, case0)
+    x, a0, parameters = worker.cases[0]
+    frame = worker.ask(x[:, :, 0], a0, parameters)
+    for _ in range(call_limit(case0)):
+        assert answer(first, frame)["status"] == "ok"
+    again = grader._oracle(worker.problem, case0)
+    assert again.box is first.box and again.calls == 0
+    assert answer(again, frame)["status"] == "ok"  # a new call: its own limit
+    other = grader._oracle(worker.problem, case1)
+    assert other.box is not first.box and other.box.limit == call_limit(case1)
+    got = answer(other, frame)  # case 0's question, asked during a call on case 1
+    assert got["status"] == "error" and "answers only calls about the case being graded" in got["message"], got
+
+
 def test_honest_black_box_patterns_keep_full_marks(session_grader, write):
     """Does a sequence function that calls its cell twice per step (once per output it takes),
     by keyword, plus once before the loop, still get full marks?"""

@@ -260,3 +260,28 @@ def test_find_spec_of_an_absent_course_module_is_none_as_usual(fast_grader, tmp_
     path.write_text(text)
     result = fast_grader.grade_file(path)
     assert result.function("lstm_cell_forward").score == 15.0, result.function("lstm_cell_forward")
+
+
+LOUD = '''
+
+class Loud(Exception):
+    def __str__(self):
+        print("DESCRIBED")
+        return "loud"
+
+
+class Boom:
+    raise Loud()
+'''
+
+
+def test_load_errors_are_described_by_the_first_child_only(session_grader, write):
+    """A statement that fails to load is described (its message, its line: code the student
+    controls, here an exception whose str() prints) once per submission, by the child of the
+    first graded function; the children of the 7 others skip it without describing it, and
+    every function is still graded (full marks: nothing graded needs the failing statement)."""
+    path = write("loud.py", CORRECT.read_text(encoding="utf-8") + LOUD)
+    result = session_grader.grade_file(path)
+    assert len(result.functions) == 8
+    assert all(f.score == f.max_score for f in result.functions), [(f.name, f.score) for f in result.functions]
+    assert result.printed.count("DESCRIBED") == 1, result.printed

@@ -8,6 +8,7 @@ from . import problems as table
 from . import reference
 from .blackbox import black_box as _black_box
 from .compare import output_problem as _output_problem
+from .compare import output_wrong as _output_wrong
 from .selfcheck_table import SELFCHECK
 from .reference import activations
 
@@ -41,6 +42,9 @@ class RnnLstm(Exercise):
 
     def output_problem(self, problem, key, got, want):
         return _output_problem(problem, key, got, want)
+
+    def output_wrong(self, problem, key, got, want):
+        return _output_wrong(problem, key, got, want)
 
     def mistakes(self, name):
         from .mistakes import for_function
