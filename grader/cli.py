@@ -240,7 +240,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     bundle.add_argument("output", metavar="OUT.zip", type=Path, help="the zip file to write")
     bundle.add_argument("--secret", type=Path, default=None, metavar="FILE",
                         help="put this secret in the bundle (default: a new one, made for this bundle)")
-    add_exercise_options(bundle, "inferred from each upload")
+    add_exercise_options(bundle, "the default exercise; never inferred from an upload")
 
     rep = sub.add_parser(
         "report", help="one HTML page with plots for a graded class (the --out folder of grade)",

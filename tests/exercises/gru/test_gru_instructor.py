@@ -86,6 +86,25 @@ def autograder(bundle: Path, tmp_path: Path, files: dict[str, Path | str]) -> tu
     return json.loads((root / "results" / "results.json").read_text()), proc
 
 
+@pytest.mark.slow
+def test_a_bundle_built_without_exercise_grades_only_the_default_one(tmp_path):
+    """The RNN/LSTM assignment's bundle as docs/instructor.md builds it (no --exercise): is a correct
+    GRU file uploaded to it graded as the RNN/LSTM (0 of 100), not inferred from the upload as the
+    GRU (50 points the assignment does not give)?"""
+    out = tmp_path / "default.zip"
+    proc = cli("gradescope-bundle", out)
+    assert proc.returncode == 0, proc.stderr
+    default = exercises.default()
+    assert default.name != "gru"
+    with zipfile.ZipFile(out) as z:
+        assert z.read("run_autograder").decode().count(f"--exercise {default.name}") == 3
+    doc, _ = autograder(out, tmp_path, {"answers.py": CORRECT.read_text()})
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["score"] == 0
+    assert [t["name"] for t in doc["tests"]] == list(default.order)
+    assert sum(t["max_score"] for t in doc["tests"]) == default.total_points
+
+
 def test_bundle_names_the_gru_in_every_step(bundle):
     with zipfile.ZipFile(bundle) as z:
         run = z.read("run_autograder").decode()
