@@ -195,6 +195,49 @@ def test_sync_replaces_the_kernel_s_scores_with_the_isolated_grader_s(course):
     assert len(changed) == 1 and changed[0].startswith("cheater  gru_cell_backward"), run.stdout
 
 
+def kernel_scored_gradebook(root: Path, assignment: str):
+    """A gradebook where nbgrader autograde (the student's kernel) gave `cheater` full marks on the GRU
+    notebook of `assignment`, as it leaves it before any sync; returns the Gradebook (open it with `with`)."""
+    from nbgrader.api import Gradebook
+
+    gb = Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id="rnn-course")
+    gb.update_or_create_student("cheater")
+    gb.update_or_create_assignment(assignment)
+    gb.update_or_create_notebook("gru", assignment)
+    for name in GRU.order:
+        gb.update_or_create_grade_cell(f"test_{name}", "gru", assignment, max_score=GRU.by_name[name].points,
+                                       cell_type="code")
+        gb.update_or_create_source_cell(f"test_{name}", "gru", assignment, source=f"_score({name!r})",
+                                        cell_type="code", locked=True)
+    gb.db.commit()
+    gb.add_submission(assignment, "cheater")
+    for name in GRU.order:
+        gb.find_grade(f"test_{name}", "gru", assignment, "cheater").auto_score = GRU.by_name[name].points
+    gb.db.commit()
+    return gb
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("assignment", ["gru", "week5"])
+def test_forgotten_sync_of_a_gru_assignment_is_loud_whatever_its_name(tmp_path, assignment):
+    """The kernel's scores of a GRU assignment never synced, or autograded again after its sync: do
+    `nbgrader export` / `generate_feedback` (nbgrader_sync.stale) refuse, also when the instructor named
+    the assignment otherwise than `gru` (synced with `nbgrader-sync week5 --exercise gru`)?"""
+    from grader import nbgrader_sync
+
+    with kernel_scored_gradebook(tmp_path, assignment) as gb:
+        assert nbgrader_sync.stale(gb, tmp_path, "submitted", [assignment]) == [
+            f"{assignment}, student cheater: autograded but never synced"]
+        # what a sync wrote (the isolated grader's 12 of 15 for gru_cell_backward), then a plain autograde again
+        scores = {f"test_{n}": GRU.by_name[n].points for n in GRU.order}
+        scores["test_gru_cell_backward"] = 12.0
+        nbgrader_sync.save_state(tmp_path, {assignment: {"map": {}, "students": {"cheater": {"gru": {
+            "sha256": "", "scores": scores}}}}})
+        (line,) = nbgrader_sync.stale(gb, tmp_path, "submitted", [assignment])
+        assert "cell test_gru_cell_backward has 15, the grader's score is 12" in line
+        assert "python -m grader nbgrader-sync" in nbgrader_sync.stale_message([line], assignment)
+
+
 # ----------------------------------------------------------------------------- report and export-canvas
 
 
