@@ -102,7 +102,7 @@ def add_exercise_options(parser: argparse.ArgumentParser, inferred: str) -> None
                         help=f"the exercise graded (default: {inferred}; see docs/exercises.md)")
     parser.add_argument("--exercise-module", action="append", default=[], metavar="MODULE",
                         help="load an exercise that lives outside the grader: a dotted module name "
-                             "(importable from here) whose module defines EXERCISE; repeatable")
+                             "(importable from PYTHONPATH) whose module defines EXERCISE; repeatable")
 
 
 def chosen_exercise(args, files=None, assignment: str | None = None):

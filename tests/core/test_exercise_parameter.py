@@ -57,3 +57,30 @@ def test_csv_and_canvas_follow_the_exercise():
     assert export.text.splitlines()[1].endswith(",20") and export.text.splitlines()[2].endswith(",15")
     export = report.canvas_csv([doc], "Dense", points=100, exercise=dense)
     assert export.text.splitlines()[2].endswith(",75")
+
+
+BROKEN_MODULES = {
+    "raises_on_import": ('raise RuntimeError("the course server is down")\n', "RuntimeError: the course server is down"),
+    "not_python": ("def (:\n", "SyntaxError"),
+    "missing_dependency": ("import no_such_dependency_xyz\n", "No module named 'no_such_dependency_xyz'"),
+    "no_exercise": ("EXERCISE = 3\n", "defines no EXERCISE"),
+}
+
+
+def test_a_broken_exercise_module_is_a_clear_usage_error(tmp_path):
+    """--exercise-module / GRADER_EXERCISE_MODULES naming a module that raises on import, is not Python,
+    lacks a dependency, defines no EXERCISE, or an empty name: exit 2 with a message naming the module
+    and what went wrong, never a traceback or "internal error"?"""
+    for name, (text, _) in BROKEN_MODULES.items():
+        (tmp_path / f"{name}.py").write_text(text)
+    env = {"PYTHONPATH": f"{ROOT}:{tmp_path}", "PATH": "/usr/bin:/bin"}
+    cases = [(["--exercise-module", name], {}, name, words) for name, (_, words) in BROKEN_MODULES.items()]
+    cases += [(["--exercise-module", ""], {}, "''", "empty"),
+              ([], {exercises.ENV_MODULES: "raises_on_import"}, "raises_on_import", "the course server is down")]
+    for flags, extra, named, words in cases:
+        proc = subprocess.run([sys.executable, "-m", "grader", "grade", str(ROOT / "examples" / "submissions" / "correct.py"),
+                               "--progress", "off", *flags], cwd=tmp_path, capture_output=True, text=True,
+                              env=dict(env, **extra), timeout=120)
+        assert proc.returncode == 2, (flags, extra, proc.stderr[-2000:])
+        assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, (flags, proc.stderr[-2000:])
+        assert named in proc.stderr and words in proc.stderr, (flags, proc.stderr)
