@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -193,6 +195,33 @@ def test_sync_replaces_the_kernel_s_scores_with_the_isolated_grader_s(course):
     assert sum(after["stubs"].values()) == sum(before["stubs"].values()) == 0
     changed = [line for line in run.stdout.splitlines() if "→" in line]
     assert len(changed) == 1 and changed[0].startswith("cheater  gru_cell_backward"), run.stdout
+
+
+TEST_CODE = ("from grader", "grader.nbgrader_cell", "_score(", "HIDDEN TESTS", "import grader", "points=10)")
+
+
+@pytest.mark.nbgrader
+@pytest.mark.kernel
+@pytest.mark.slow
+def test_gru_feedback_shows_no_test_code(course):
+    """After the sync, does `nbgrader generate_feedback gru` give each student the scores and the isolated
+    grader's feedback, and nothing of the hidden test cells' code (the grader import, `_score(...)`)?"""
+    root = course[0]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_feedback", "gru", "--force"], cwd=root,
+                          env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    autograded = (root / "autograded" / "solved" / "gru" / GRU.notebook).read_text()
+    assert "from grader.nbgrader_cell import" in autograded  # what there is to hide
+    for student in ("solved", "stubs", "cheater"):
+        page = (root / "feedback" / student / "gru" / "gru.html").read_text(encoding="utf-8")
+        text = html.unescape(re.sub(r"<[^>]+>", "", page))
+        for code in TEST_CODE:
+            assert code not in text, (student, code)
+        assert "Autograder test of gru_cell_backward (15 points): its code is not shown" in text
+        assert "Isolated grader (python -m grader): gru_cell_backward" in text
+    cheater = (root / "feedback" / "cheater" / "gru" / "gru.html").read_text(encoding="utf-8")
+    assert "12 / 15" in html.unescape(re.sub(r"<[^>]+>", "", cheater))
 
 
 def kernel_scored_gradebook(root: Path, assignment: str):
