@@ -599,13 +599,22 @@ def _exercise_of_docs(docs: list[dict], args):
     """The exercise results.json documents were graded as (documents older than the field: the default)."""
     from . import exercise as exercises
 
+    from .report import doc_student, terminal_safe
+
     chosen_exercise(args)  # loads --exercise-module
+    found: dict[str, list[str]] = {}
     for doc in docs:
         details = doc.get("extra_data", {}).get("details")
         name = details.get("exercise") if isinstance(details, dict) else None
         if isinstance(name, str) and name in exercises.names():
-            return exercises.get(name)
-    return exercises.default()
+            found.setdefault(name, []).append(doc_student(doc))
+    if len(found) > 1:  # each result is out of its own exercise's total: no one scale fits them all
+        listed = "; ".join(f"{name}: {', '.join(sorted(s)[:10])}" + (" ..." if len(s) > 10 else "")
+                           for name, s in sorted(found.items()))
+        raise UsageError(terminal_safe(f"{args.folder}: the results were graded as several exercises ({listed}); "
+                                       f"grade the odd ones again with --exercise NAME, or export each "
+                                       f"exercise from its own --out folder"))
+    return exercises.get(next(iter(found))) if found else exercises.default()
 
 
 class Progress:

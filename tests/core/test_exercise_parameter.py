@@ -84,3 +84,31 @@ def test_a_broken_exercise_module_is_a_clear_usage_error(tmp_path):
         assert proc.returncode == 2, (flags, extra, proc.stderr[-2000:])
         assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, (flags, proc.stderr[-2000:])
         assert named in proc.stderr and words in proc.stderr, (flags, proc.stderr)
+
+
+def test_canvas_export_refuses_results_of_two_exercises(tmp_path):
+    """A class graded as the RNN/LSTM into out/, then a late file graded alone into the same out/ (its
+    exercise inferred: a correct GRU file, 50/50): does export-canvas refuse, naming the student and the
+    exercises, instead of scaling every score by one exercise's points (the GRU file's 50 as 50 of 100,
+    or, the GRU result read first, "Points Possible 50" and the class's 100s)?"""
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    (tmp_path / "class").mkdir()
+    (tmp_path / "late").mkdir()
+    for student in ("bob", "zoe"):
+        (tmp_path / "class" / f"{student}.py").write_text((ROOT / "examples" / "submissions" / "correct.py").read_text())
+    (tmp_path / "late" / "aaron.py").write_text((ROOT / "tests" / "exercises" / "gru" / "fixtures" / "correct.py").read_text())
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "grader", *map(str, args)], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=300)
+
+    out = tmp_path / "out"
+    for path in (tmp_path / "class", tmp_path / "late" / "aaron.py"):
+        assert cli("grade", path, "--out", out, "--seed", "1", "--progress", "off").returncode == 0
+    for flags in ([], ["--exercise", "rnn_lstm"], ["--exercise", "gru"]):
+        proc = cli("export-canvas", out, "--assignment", "HW3", *flags)
+        assert proc.returncode == 2, (flags, proc.stdout, proc.stderr)
+        assert "Traceback" not in proc.stderr
+        assert "gru" in proc.stderr and "rnn_lstm" in proc.stderr, proc.stderr
+        assert ("aaron" if flags != ["--exercise", "gru"] else "bob") in proc.stderr, proc.stderr
+        assert not (out / "canvas.csv").exists()
