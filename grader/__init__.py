@@ -14,7 +14,14 @@ import sys
 # there would be imported by the trusted grading process. Run as a command (sys.argv[0] is "-m"
 # while the package is imported), the grader drops that entry: its own modules are found
 # already, and an exercise module is looked for on PYTHONPATH (docs/exercises.md).
-if sys.argv[:1] == ["-m"] and not sys.flags.safe_path and sys.path[:1] in ([""], [os.getcwd()]):
+def _cwd() -> str | None:
+    try:
+        return os.getcwd()
+    except OSError:  # the folder was removed: nothing can be imported from it
+        return None
+
+
+if sys.argv[:1] == ["-m"] and not sys.flags.safe_path and sys.path[:1] in ([""], [_cwd()]):
     del sys.path[0]
 # The grader's arithmetic is on matrices of a few dozen numbers: a BLAS thread
 # pool only costs (its threads spin between calls and compete with the worker).

@@ -463,3 +463,14 @@ def test_a_submission_named_like_a_module_is_not_imported_by_the_grader(tmp_path
         assert proc.returncode == 0, proc.stderr[-2000:]
         scores = {doc["submission"]: doc["score"] for doc in json.loads(proc.stdout)}
         assert scores["alice.py"] == 100.0
+
+
+def test_the_grader_runs_from_a_removed_folder(tmp_path):
+    """Started in a folder removed since (os.getcwd() fails): does `python -m grader --help` still work
+    (the check of the folder on sys.path above must not raise)?"""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    proc = subprocess.run(["/bin/sh", "-c", f'cd "{gone}" && rmdir "{gone}" && exec "$0" -m grader --help',
+                           sys.executable], env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
