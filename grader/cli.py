@@ -560,6 +560,15 @@ def run_report(args) -> int:
     if not data.results:
         raise UsageError(f"{args.folder}: no results.json with grader details found; "
                          f"run `python -m grader grade PATH --out {args.folder}` first")
+    graded_as: dict[str, list[str]] = {}
+    for result in data.results:
+        graded_as.setdefault(result.exercise, []).append(result.name)
+    if len(graded_as) > 1:  # one class's figures (mean, distribution) over results of different totals
+        listed = "; ".join(f"{name or 'unnamed'}: {', '.join(sorted(n)[:10])}" + (" ..." if len(n) > 10 else "")
+                           for name, n in sorted(graded_as.items()))
+        raise UsageError(report.terminal_safe(f"{args.folder}: the results were graded as several exercises "
+                                              f"({listed}); grade the odd ones again with --exercise NAME, or "
+                                              f"report each exercise from its own --out folder"))
     output = args.output or args.folder / "report.html"
     report.write_atomic(output, htmlreport.class_report(data, args.title, output.parent))
     print(output)

@@ -86,11 +86,11 @@ def test_a_broken_exercise_module_is_a_clear_usage_error(tmp_path):
         assert named in proc.stderr and words in proc.stderr, (flags, proc.stderr)
 
 
-def test_canvas_export_refuses_results_of_two_exercises(tmp_path):
+def test_canvas_export_and_report_refuse_results_of_two_exercises(tmp_path):
     """A class graded as the RNN/LSTM into out/, then a late file graded alone into the same out/ (its
     exercise inferred: a correct GRU file, 50/50): does export-canvas refuse, naming the student and the
     exercises, instead of scaling every score by one exercise's points (the GRU file's 50 as 50 of 100,
-    or, the GRU result read first, "Points Possible 50" and the class's 100s)?"""
+    or, the GRU result read first, "Points Possible 50" and the class's 100s)? And `report`?"""
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
     (tmp_path / "class").mkdir()
     (tmp_path / "late").mkdir()
@@ -112,3 +112,7 @@ def test_canvas_export_refuses_results_of_two_exercises(tmp_path):
         assert "gru" in proc.stderr and "rnn_lstm" in proc.stderr, proc.stderr
         assert ("aaron" if flags != ["--exercise", "gru"] else "bob") in proc.stderr, proc.stderr
         assert not (out / "canvas.csv").exists()
+    proc = cli("report", out)  # the class report's mean and distribution would mix 50- and 100-point totals
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "aaron.py" in proc.stderr and "gru" in proc.stderr and "rnn_lstm" in proc.stderr, proc.stderr
+    assert not (out / "report.html").exists()
