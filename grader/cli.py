@@ -102,7 +102,7 @@ def add_exercise_options(parser: argparse.ArgumentParser, inferred: str) -> None
                         help=f"the exercise graded (default: {inferred}; see docs/exercises.md)")
     parser.add_argument("--exercise-module", action="append", default=[], metavar="MODULE",
                         help="load an exercise that lives outside the grader: a dotted module name "
-                             "(importable from here) whose module defines EXERCISE; repeatable")
+                             "(importable from PYTHONPATH) whose module defines EXERCISE; repeatable")
 
 
 def chosen_exercise(args, files=None, assignment: str | None = None):
@@ -240,7 +240,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     bundle.add_argument("output", metavar="OUT.zip", type=Path, help="the zip file to write")
     bundle.add_argument("--secret", type=Path, default=None, metavar="FILE",
                         help="put this secret in the bundle (default: a new one, made for this bundle)")
-    add_exercise_options(bundle, "inferred from each upload")
+    add_exercise_options(bundle, "the default exercise; never inferred from an upload")
 
     rep = sub.add_parser(
         "report", help="one HTML page with plots for a graded class (the --out folder of grade)",
@@ -551,6 +551,7 @@ def run_bundle(args) -> int:
 def run_report(args) -> int:
     from .render import html_pages
     from .render.files import write_atomic
+    from .render.text import terminal_safe
 
     if not args.folder.is_dir():
         raise UsageError(f"{args.folder}: not a folder (give the --out folder of `python -m grader grade`)")
@@ -562,6 +563,15 @@ def run_report(args) -> int:
     if not data.results:
         raise UsageError(f"{args.folder}: no results.json with grader details found; "
                          f"run `python -m grader grade PATH --out {args.folder}` first")
+    graded_as: dict[str, list[str]] = {}
+    for result in data.results:
+        graded_as.setdefault(result.exercise, []).append(result.name)
+    if len(graded_as) > 1:  # one class's figures (mean, distribution) over results of different totals
+        listed = "; ".join(f"{name or 'unnamed'}: {', '.join(sorted(n)[:10])}" + (" ..." if len(n) > 10 else "")
+                           for name, n in sorted(graded_as.items()))
+        raise UsageError(terminal_safe(f"{args.folder}: the results were graded as several exercises "
+                                       f"({listed}); grade the odd ones again with --exercise NAME, or "
+                                       f"report each exercise from its own --out folder"))
     output = args.output or args.folder / "report.html"
     write_atomic(output, html_pages.class_report(data, args.title, output.parent))
     print(output)
@@ -603,13 +613,23 @@ def _exercise_of_docs(docs: list[dict], args):
     """The exercise results.json documents were graded as (documents older than the field: the default)."""
     from . import exercise as exercises
 
+    from .render.grades_csv import doc_student
+    from .render.text import terminal_safe
+
     chosen_exercise(args)  # loads --exercise-module
+    found: dict[str, list[str]] = {}
     for doc in docs:
         details = doc.get("extra_data", {}).get("details")
         name = details.get("exercise") if isinstance(details, dict) else None
         if isinstance(name, str) and name in exercises.names():
-            return exercises.get(name)
-    return exercises.default()
+            found.setdefault(name, []).append(doc_student(doc))
+    if len(found) > 1:  # each result is out of its own exercise's total: no one scale fits them all
+        listed = "; ".join(f"{name}: {', '.join(sorted(s)[:10])}" + (" ..." if len(s) > 10 else "")
+                           for name, s in sorted(found.items()))
+        raise UsageError(terminal_safe(f"{args.folder}: the results were graded as several exercises ({listed}); "
+                                       f"grade the odd ones again with --exercise NAME, or export each "
+                                       f"exercise from its own --out folder"))
+    return exercises.get(next(iter(found))) if found else exercises.default()
 
 
 class Progress:

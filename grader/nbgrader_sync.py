@@ -367,8 +367,7 @@ def stale(gb, root: Path, submitted_directory: str = "submitted", assignments: l
         if assignments and assignment.name not in assignments:
             continue
         recorded = state.get(assignment.name, {})
-        cells = graded_cells(gb, assignment.name, assignment.notebooks, recorded.get("map"),
-                             exercise_of_assignment(assignment.name))
+        cells = _checked_cells(gb, assignment, recorded.get("map"))
         if not cells:
             continue
         synced = recorded.get("students", {})
@@ -399,6 +398,23 @@ def stale(gb, root: Path, submitted_directory: str = "submitted", assignments: l
                                      f"(nbgrader autograde ran again after the sync)")
                         break
     return lines
+
+
+def _checked_cells(gb, assignment, overrides) -> dict:
+    """The grade cells `stale` checks: those the exercise of the assignment's name maps; for a name no
+    exercise lists (a GRU assignment called "week5", synced with --exercise gru), those of the first
+    exercise, the default one first, that maps any of its cells: checking the default exercise's alone
+    would find none there, and leave the kernel's scores unchecked in silence."""
+    try:
+        candidates = [exercises.for_assignment(assignment.name)]
+    except exercises.UnknownExercise:
+        default = exercises.default()
+        candidates = [default] + [e for e in exercises.all_exercises() if e is not default]
+    for exercise in candidates:
+        cells = graded_cells(gb, assignment.name, assignment.notebooks, overrides, exercise)
+        if cells:
+            return cells
+    return {}
 
 
 def stale_message(lines: list[str], assignment: str = "ASSIGNMENT") -> str:

@@ -261,11 +261,22 @@ def register(exercise: Exercise) -> Exercise:
 
 def load_module(dotted: str) -> Exercise:
     """Import the module `dotted` (e.g. "mycourse.exercises.conv") and register its EXERCISE."""
+    if not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*", dotted or ""):
+        raise UnknownExercise(f"the exercise module name {dotted!r} is empty or not a dotted module name "
+                              f"(pkg.mod); pass one importable from PYTHONPATH, whose module defines EXERCISE")
     try:
         module = importlib.import_module(dotted)
     except ImportError as exc:
         raise UnknownExercise(f"could not import the exercise module {dotted!r} ({exc}); pass a dotted "
-                              f"module name importable from here, whose module defines EXERCISE") from None
+                              f"module name importable from PYTHONPATH, whose module defines EXERCISE") from None
+    except Exception as exc:  # noqa: BLE001 - the module's own fault (SyntaxError, an error it raises)
+        import traceback
+
+        frames = traceback.extract_tb(exc.__traceback__)
+        where = (f" ({exc.filename}, line {exc.lineno})" if isinstance(exc, SyntaxError)
+                 else f" ({frames[-1].filename}, line {frames[-1].lineno})" if frames else "")
+        raise UnknownExercise(f"the exercise module {dotted!r} failed while it was imported: "
+                              f"{type(exc).__name__}: {str(exc)[:300]}{where}; fix that module") from None
     exercise = getattr(module, "EXERCISE", None)
     if not isinstance(exercise, Exercise):
         raise UnknownExercise(f"the module {dotted!r} defines no EXERCISE (an instance of grader.exercise.Exercise)")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..exercise import get as exercise_of
 from .grades_csv import csv_safe, doc_student
+from .text import terminal_safe
 
 
 # The identity columns of a Canvas gradebook CSV (Grades > Export gives them, Grades >
@@ -67,8 +68,23 @@ def canvas_csv(docs: list[dict], assignment: str, roster: list[dict[str, str]] |
     the best. With a roster (Canvas's own export), each student is the roster row whose
     `match` column equals the student's folder name, and the row's identity is copied;
     without one, the folder name goes into the `match` column and the others stay empty."""
-    total = exercise_of(exercise).total_points
+    exercise = exercise_of(exercise)
+    total = exercise.total_points
     points = total if points is None else points
+    # a result graded as another exercise is out of another total: refused, not scaled by this one's
+    others: dict[str, list[str]] = {}
+    for doc in docs:
+        details = doc.get("extra_data", {}).get("details")
+        name = details.get("exercise") if isinstance(details, dict) else None
+        if isinstance(name, str) and name != exercise.name:
+            others.setdefault(name, []).append(doc_student(doc))
+    if others:
+        listed = "; ".join(f"{name}: {', '.join(sorted(students)[:10])}" + (" ..." if len(students) > 10 else "")
+                           for name, students in sorted(others.items()))
+        raise CanvasError(terminal_safe(
+            f"this export is of the {exercise.name} exercise, but {sum(map(len, others.values()))} result(s) were "
+            f"graded as another ({listed}); grade those files again with --exercise {exercise.name} "
+            f"(or export each exercise from its own --out folder)"))
     if match not in CANVAS_MATCH:
         raise CanvasError(f"cannot match students on {match!r}: use one of {', '.join(CANVAS_MATCH)}")
     best: dict[str, float] = {}

@@ -434,3 +434,43 @@ def test_installed_script_names_itself():
         pytest.skip("the package is not installed in this environment (pip install -e .)")
     proc = subprocess.run([str(script), "grade", "--help"], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert proc.returncode == 0 and proc.stdout.startswith("usage: rnn-grader grade ")
+
+
+SHADOW = '''
+import os
+open(os.environ["SHADOW_MARKER"], "a").write(__name__ + "\\n")  # ran in the grading process
+'''
+
+
+@pytest.mark.parametrize("command", [("grader", "grade", "."), ("grader.bundle", "choose", ".")])
+def test_a_submission_named_like_a_module_is_not_imported_by_the_grader(tmp_path, command):
+    """Run from a folder of submissions (`cd submissions && python -m grader grade .`): is a
+    student's json.py, numpy.py or argparse.py there never imported by the trusted grading process
+    (`python -m` puts the folder first on sys.path, before the standard library)?"""
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    (folder / "alice.py").write_text((EXAMPLES / "correct.py").read_text())
+    for module in ("json", "numpy", "argparse", "zipfile", "matplotlib", "nbformat"):
+        (folder / f"{module}.py").write_text(SHADOW)
+    marker = tmp_path / "ran.txt"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SHADOW_MARKER=str(marker))
+    flags = ["--format", "json", "--progress", "off"] if command[1] == "grade" else []
+    proc = subprocess.run([sys.executable, "-m", *command, *flags],
+                          cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+    assert not marker.exists(), f"imported by the grader: {marker.read_text()!r}\n{proc.stderr[-2000:]}"
+    assert "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    if command[1] == "grade":
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        scores = {doc["submission"]: doc["score"] for doc in json.loads(proc.stdout)}
+        assert scores["alice.py"] == 100.0
+
+
+def test_the_grader_runs_from_a_removed_folder(tmp_path):
+    """Started in a folder removed since (os.getcwd() fails): does `python -m grader --help` still work
+    (the check of the folder on sys.path above must not raise)?"""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    proc = subprocess.run(["/bin/sh", "-c", f'cd "{gone}" && rmdir "{gone}" && exec "$0" -m grader --help',
+                           sys.executable], env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-2000:]

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -84,6 +86,25 @@ def autograder(bundle: Path, tmp_path: Path, files: dict[str, Path | str]) -> tu
                           timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return json.loads((root / "results" / "results.json").read_text()), proc
+
+
+@pytest.mark.slow
+def test_a_bundle_built_without_exercise_grades_only_the_default_one(tmp_path):
+    """The RNN/LSTM assignment's bundle as docs/instructor.md builds it (no --exercise): is a correct
+    GRU file uploaded to it graded as the RNN/LSTM (0 of 100), not inferred from the upload as the
+    GRU (50 points the assignment does not give)?"""
+    out = tmp_path / "default.zip"
+    proc = cli("gradescope-bundle", out)
+    assert proc.returncode == 0, proc.stderr
+    default = exercises.default()
+    assert default.name != "gru"
+    with zipfile.ZipFile(out) as z:
+        assert z.read("run_autograder").decode().count(f"--exercise {default.name}") == 3
+    doc, _ = autograder(out, tmp_path, {"answers.py": CORRECT.read_text()})
+    jsonschema.validate(doc, SCHEMA)
+    assert doc["score"] == 0
+    assert [t["name"] for t in doc["tests"]] == list(default.order)
+    assert sum(t["max_score"] for t in doc["tests"]) == default.total_points
 
 
 def test_bundle_names_the_gru_in_every_step(bundle):
@@ -174,6 +195,76 @@ def test_sync_replaces_the_kernel_s_scores_with_the_isolated_grader_s(course):
     assert sum(after["stubs"].values()) == sum(before["stubs"].values()) == 0
     changed = [line for line in run.stdout.splitlines() if "→" in line]
     assert len(changed) == 1 and changed[0].startswith("cheater  gru_cell_backward"), run.stdout
+
+
+TEST_CODE = ("from grader", "grader.nbgrader_cell", "_score(", "HIDDEN TESTS", "import grader", "points=10)")
+
+
+@pytest.mark.nbgrader
+@pytest.mark.kernel
+@pytest.mark.slow
+def test_gru_feedback_shows_no_test_code(course):
+    """After the sync, does `nbgrader generate_feedback gru` give each student the scores and the isolated
+    grader's feedback, and nothing of the hidden test cells' code (the grader import, `_score(...)`)?"""
+    root = course[0]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "generate_feedback", "gru", "--force"], cwd=root,
+                          env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    autograded = (root / "autograded" / "solved" / "gru" / GRU.notebook).read_text()
+    assert "from grader.nbgrader_cell import" in autograded  # what there is to hide
+    for student in ("solved", "stubs", "cheater"):
+        page = (root / "feedback" / student / "gru" / "gru.html").read_text(encoding="utf-8")
+        text = html.unescape(re.sub(r"<[^>]+>", "", page))
+        for code in TEST_CODE:
+            assert code not in text, (student, code)
+        assert "Autograder test of gru_cell_backward (15 points): its code is not shown" in text
+        assert "Isolated grader (python -m grader): gru_cell_backward" in text
+    cheater = (root / "feedback" / "cheater" / "gru" / "gru.html").read_text(encoding="utf-8")
+    assert "12 / 15" in html.unescape(re.sub(r"<[^>]+>", "", cheater))
+
+
+def kernel_scored_gradebook(root: Path, assignment: str):
+    """A gradebook where nbgrader autograde (the student's kernel) gave `cheater` full marks on the GRU
+    notebook of `assignment`, as it leaves it before any sync; returns the Gradebook (open it with `with`)."""
+    from nbgrader.api import Gradebook
+
+    gb = Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id="rnn-course")
+    gb.update_or_create_student("cheater")
+    gb.update_or_create_assignment(assignment)
+    gb.update_or_create_notebook("gru", assignment)
+    for name in GRU.order:
+        gb.update_or_create_grade_cell(f"test_{name}", "gru", assignment, max_score=GRU.by_name[name].points,
+                                       cell_type="code")
+        gb.update_or_create_source_cell(f"test_{name}", "gru", assignment, source=f"_score({name!r})",
+                                        cell_type="code", locked=True)
+    gb.db.commit()
+    gb.add_submission(assignment, "cheater")
+    for name in GRU.order:
+        gb.find_grade(f"test_{name}", "gru", assignment, "cheater").auto_score = GRU.by_name[name].points
+    gb.db.commit()
+    return gb
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("assignment", ["gru", "week5"])
+def test_forgotten_sync_of_a_gru_assignment_is_loud_whatever_its_name(tmp_path, assignment):
+    """The kernel's scores of a GRU assignment never synced, or autograded again after its sync: do
+    `nbgrader export` / `generate_feedback` (nbgrader_sync.stale) refuse, also when the instructor named
+    the assignment otherwise than `gru` (synced with `nbgrader-sync week5 --exercise gru`)?"""
+    from grader import nbgrader_sync
+
+    with kernel_scored_gradebook(tmp_path, assignment) as gb:
+        assert nbgrader_sync.stale(gb, tmp_path, "submitted", [assignment]) == [
+            f"{assignment}, student cheater: autograded but never synced"]
+        # what a sync wrote (the isolated grader's 12 of 15 for gru_cell_backward), then a plain autograde again
+        scores = {f"test_{n}": GRU.by_name[n].points for n in GRU.order}
+        scores["test_gru_cell_backward"] = 12.0
+        nbgrader_sync.save_state(tmp_path, {assignment: {"map": {}, "students": {"cheater": {"gru": {
+            "sha256": "", "scores": scores}}}}})
+        (line,) = nbgrader_sync.stale(gb, tmp_path, "submitted", [assignment])
+        assert "cell test_gru_cell_backward has 15, the grader's score is 12" in line
+        assert "python -m grader nbgrader-sync" in nbgrader_sync.stale_message([line], assignment)
 
 
 # ----------------------------------------------------------------------------- report and export-canvas
