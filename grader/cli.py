@@ -156,7 +156,8 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
                        help="with --out: regrade submissions that already have a result")
     grade.add_argument("--secret", type=Path, default=None, metavar="FILE",
                        help="the deployment's secret the hidden cases come from (default: $RNN_GRADER_SECRET_FILE, "
-                            "else ./grader-secret.key, else your own, created on first use; see init-secret)")
+                            "else your own in ~/.config/rnn-grader/, created on first use; never the current folder's; "
+                            "refused inside a PATH graded, or writable by others; see init-secret)")
     grade.add_argument("--seed", type=int, default=None, metavar="N",
                        help="draw the hidden cases from the fixed seed N instead of a secret (tests and "
                             "benchmarks only: anybody can compute these cases)")
@@ -388,7 +389,7 @@ def _make_batch(args, early):
         raise UsageError("feedback pages (--format html, --html) are written into a folder: add --out DIR")
     options = api.Options(timeout=args.timeout, memory=args.memory << 20, jobs=args.jobs,
                           sandbox=args.sandbox, seed=args.seed,
-                          secret=None if args.seed is not None else load_secret(args.secret))
+                          secret=None if args.seed is not None else load_secret(args.secret, graded=args.paths))
     try:
         batch = Batch(files, options, out=args.out, force=args.force,
                       forbidden=[str(Path(p).resolve()) for p in args.paths], early=early,
@@ -450,16 +451,25 @@ def _run_batch(args, batch) -> int:
     return 0
 
 
-def load_secret(path: Path | None, folder: Path | None = None, create_in_folder: bool = False) -> bytes:
-    """The deployment's secret (grader/secret.py says where it is looked for); a notice when made now."""
+def load_secret(path: Path | None, folder: Path | None = None, create_in_folder: bool = False,
+                graded: list | tuple = ()) -> bytes:
+    """The deployment's secret (grader/secret.py says where it is looked for, and what is refused:
+    a file inside a graded PATH, writable by others or not the user's); a notice when made now."""
     from . import secret
+    from .render.text import terminal_safe
 
     try:
-        found = secret.find(path, folder, create_in_folder=create_in_folder)
+        found = secret.find(path, folder, create_in_folder=create_in_folder, graded=graded)
     except (secret.SecretError, OSError) as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(terminal_safe(str(exc))) from None
+    here = Path(secret.FILENAME)
+    if folder is None and path is None and not os.environ.get(secret.ENV) and here.is_file():
+        print(terminal_safe(f"note: ./{secret.FILENAME} was not used: a secret is never taken from the current "
+                            f"folder by itself (a student's upload could carry that name); the hidden cases come "
+                            f"from {found.path}. To grade with the course's secret, pass --secret FILE (a file "
+                            f"outside the folders you grade)"), file=sys.stderr)
     if found.created:
-        print("note: " + secret.created_notice(found), file=sys.stderr)
+        print("note: " + terminal_safe(secret.created_notice(found)), file=sys.stderr)
     return found.key
 
 
@@ -503,7 +513,8 @@ def run_sync(args) -> int:
         overrides = nbgrader_sync.parse_overrides(args.map, chosen_exercise(args, assignment=args.assignment))
         root = args.course_dir or Path.cwd()
         options = api.Options(timeout=args.timeout, jobs=args.jobs, sandbox=args.sandbox,
-                              secret=load_secret(args.secret, root, create_in_folder=True))
+                              secret=load_secret(args.secret, root, create_in_folder=True,
+                                                 graded=[Path(root) / "submitted"]))
         progress = Progress(0, mode="off")
         exercise = chosen_exercise(args, assignment=args.assignment)
         sync = nbgrader_sync.sync(args.assignment, root=root, students=args.student or None, options=options,
@@ -535,6 +546,7 @@ def run_bundle(args) -> int:
 
         try:
             key = secret.read(args.secret)
+            secret.trusted(args.secret)
         except secret.SecretError as exc:
             raise UsageError(str(exc)) from None
     exercise = chosen_exercise(args) if args.exercise or args.exercise_module else None
