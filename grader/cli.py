@@ -45,7 +45,10 @@ and score (never a hidden input), readable on a phone; it needs --out.
 Submissions whose result is already there (same file content) are skipped,
 so an interrupted batch resumes with the same command; --force regrades all.
 Ctrl-C stops a batch at once (exit status 130): every worker is killed, and
-grades.csv lists exactly the results written. grades.csv has a student column:
+the results received stay written. grades.csv lists every result in
+DIR the grader wrote under this secret (a file graded later into the same DIR
+adds its line; this run's results replace older ones of the same submission;
+a planted or edited one is left out, with a note). It has a student column:
 nbgrader's <student> folder (submitted/<student>/<assignment>/...), else the
 file's name without its extension.
 
@@ -417,7 +420,7 @@ def _run_batch(args, batch) -> int:
     except KeyboardInterrupt:
         progress.close()
         graded = len(batch.rows)
-        where = (f"; their results are in {args.out}/ (grades.csv lists exactly them): run the same command "
+        where = (f"; their results are in {args.out}/ (grades.csv lists them): run the same command "
                  f"again to grade the other {len(files) - graded}" if args.out is not None else
                  "; nothing was written (add --out DIR to keep results across runs)")
         print(f"{args.prog}: interrupted: {graded} of {len(files)} submissions graded{where}", file=sys.stderr)
@@ -441,6 +444,11 @@ def _run_batch(args, batch) -> int:
         for path in html_pages.write_feedback_pages(args.out, results, batch.output_name):
             if args.format == "html":
                 print(text.terminal_safe(path))
+    if args.out is not None and batch.unlisted:
+        shown = ", ".join(batch.unlisted[:5]) + (f" and {len(batch.unlisted) - 5} more" if len(batch.unlisted) > 5 else "")
+        print(text.terminal_safe(f"note: {len(batch.unlisted)} .json file(s) in {args.out}/ not listed in grades.csv "
+                                 f"(not a result this grader wrote under this secret, of another exercise, or a "
+                                 f"copy): {shown}"), file=sys.stderr)
     if args.out is not None:
         print(f"results written to {args.out}/ (grades.csv and one .json per submission"
               + (", one .html feedback page per submission)" if pages else ")"), file=sys.stderr)

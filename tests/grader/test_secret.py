@@ -354,3 +354,58 @@ def test_a_secret_others_can_write_or_not_ours_is_refused(tmp_path, monkeypatch)
     monkeypatch.setattr(secret.os, "geteuid", lambda: key.stat().st_uid + 1)
     with pytest.raises(secret.SecretError, match="is not yours"):
         secret.find(key)
+
+
+def csv_rows(out: Path) -> dict[str, dict]:
+    import csv
+
+    with open(out / "grades.csv", newline="") as f:
+        return {row["submission"]: row for row in csv.DictReader(f)}
+
+
+def test_a_late_file_graded_into_out_keeps_the_class_in_grades_csv(tmp_path):
+    """A class graded into out/, then one late file into the same out/: does grades.csv list the whole class
+    and the late file; does regrading one file of the class replace its line (one line, the new score); and
+    does a planted full-marks results.json (forged, or a genuine one copied under another name) stay out of
+    grades.csv, with a note naming it?"""
+    key = tmp_path / "secret.key"
+    assert run("init-secret", key).returncode == 0
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "stub.py").write_text(STUB)
+    (folder / "good.py").write_bytes(CORRECT.read_bytes())
+    out = tmp_path / "out"
+    grade_out([folder], out, key)
+    assert set(csv_rows(out)) == {"stub.py", "good.py"}
+
+    late = tmp_path / "late"
+    late.mkdir()
+    (late / "carol.py").write_text(STUB)
+    grade_out([late / "carol.py"], out, key)
+    rows = csv_rows(out)
+    assert set(rows) == {"stub.py", "good.py", "carol.py"}
+    assert float(rows["good.py"]["total"]) == 100 and float(rows["stub.py"]["total"]) == 0
+
+    (folder / "stub.py").write_bytes(CORRECT.read_bytes())  # fixed and regraded alone: its line replaced
+    grade_out([folder / "stub.py"], out, key)
+    rows = csv_rows(out)
+    assert set(rows) == {"stub.py", "good.py", "carol.py"} and float(rows["stub.py"]["total"]) == 100
+
+    genuine = json.loads((out / "carol.py.json").read_text())
+    forged = forged_result(genuine)
+    forged["extra_data"]["submission"] = "mallory.py"
+    (out / "mallory.py.json").write_text(json.dumps(forged))
+    copied = json.loads((out / "good.py.json").read_text())  # signed, but names good.py: listed once only
+    (out / "sub").mkdir()
+    (out / "sub" / "eve.py.json").write_text(json.dumps(copied))
+    (late / "dave.py").write_text(STUB)
+    _, proc = grade_out([late / "dave.py"], out, key)
+    rows = csv_rows(out)
+    assert set(rows) == {"stub.py", "good.py", "carol.py", "dave.py"}
+    assert "mallory.py.json" in proc.stderr and "sub/eve.py.json" in proc.stderr
+    assert "not listed in grades.csv" in proc.stderr
+
+    another = tmp_path / "another.key"
+    assert run("init-secret", another).returncode == 0
+    grade_out([late / "dave.py"], out, another)  # another deployment's results are not listed under this one
+    assert set(csv_rows(out)) == {"dave.py"}
