@@ -410,6 +410,8 @@ def _run_batch(args, batch) -> int:
     colour = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
     progress = Progress(len(files) - len(batch.done), mode=args.progress if len(files) > 1 else "off",
                         every=args.progress_every)
+    if args.format == "text" and not args.exercise:
+        print(inferred_line(batch.exercise), file=sys.stderr)
     if batch.done:
         print(f"resuming: {len(batch.done)} of {len(files)} submissions already graded in {args.out} "
               f"(--force to regrade)", file=sys.stderr)
@@ -457,6 +459,15 @@ def _run_batch(args, batch) -> int:
             print(f"{args.prog}: internal error: {text.terminal_safe(line)}", file=sys.stderr)
         return 1
     return 0
+
+
+def inferred_line(exercise) -> str:
+    """Which exercise the submissions are graded as, when no --exercise chose it (one line, terminal-safe)."""
+    from .render.text import terminal_safe
+
+    title = f" ({exercise.title})" if exercise.title else ""
+    return terminal_safe(f"graded as exercise {exercise.name}{title}, inferred from the function names; "
+                         f"--exercise NAME to choose")
 
 
 def load_secret(path: Path | None, folder: Path | None = None, create_in_folder: bool = False,
