@@ -55,6 +55,10 @@ class Batch:
                     self.previous[name] = doc
                     self.rows[name] = csv_row(doc, self.exercise.order)
                     self.done[name] = SubmissionResult.from_dict(doc["extra_data"]["details"])
+        self.older: dict[str, list[str]] = {}  # grades.csv lines of results in out from earlier runs (other files)
+        self.unlisted: list[str] = []  # .json files in out not listed there (not verified, another exercise, a copy)
+        if out is not None and out.is_dir():
+            self._read_older()
 
     def output_name(self, name: str) -> str:
         """Where this submission's outputs go, relative to out (render/files.py: output_names)."""
@@ -80,6 +84,34 @@ class Batch:
             pass
         return None
 
+    def _read_older(self) -> None:
+        """The results already in out for submissions not in this batch (an earlier run's class, before
+        one late file is graded into the same folder): grades.csv keeps listing them. Only documents
+        whose signature verifies under this secret (or seed) count, as for resume; a result of a
+        submission in this batch is replaced by this batch's. The others are named in self.unlisted."""
+        names = {name for _, name in self.files}
+        current = {self.stems[name] + ".json" for name in names}
+        for path in sorted(self.out.rglob("*.json")):
+            rel = path.relative_to(self.out).as_posix()
+            if rel in current:
+                continue
+            try:
+                if path.is_symlink() or not path.is_file() or path.stat().st_size > self.MAX_RESULT_BYTES:
+                    raise ValueError
+                doc = json.loads(path.read_text(encoding="utf-8"))
+                if not secret.verify(doc, self.key):
+                    raise ValueError
+                extra = doc["extra_data"]
+                name = extra["submission"]
+                if name in names:
+                    continue  # graded in this batch: its new result replaces this one
+                if (extra["details"].get("exercise", self.exercise.name) != self.exercise.name
+                        or not isinstance(name, str) or name in self.older):
+                    raise ValueError  # another exercise's columns, or a copy of a result listed already
+                self.older[name] = csv_row(doc, self.exercise.order)
+            except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+                self.unlisted.append(rel)
+
     MAX_RESULT_BYTES = 8 << 20  # a result document larger than this was not written by this grader
 
     def run(self, progress: Callable[[SubmissionResult], None] | None = None) -> list[SubmissionResult]:
@@ -87,8 +119,8 @@ class Batch:
 
         Ctrl-C (SIGINT) stops the batch at once: every grading process and worker
         is killed, the results already received stay written (grades.csv lists
-        exactly them), and KeyboardInterrupt is raised; the same batch run again
-        grades only the rest."""
+        them, and the earlier results in out), and KeyboardInterrupt is raised; the same
+        batch run again grades only the rest."""
         todo = [(p, n) for p, n in self.files if n not in self.done]
         results = dict(self.done)
         jobs = max(1, min(self.options.jobs or os.cpu_count() or 1, len(todo) or 1))
@@ -199,7 +231,8 @@ class Batch:
     CSV_EVERY = 2.0  # seconds between rewrites of grades.csv during a batch (rewriting it per result is quadratic)
 
     def _write_csv(self) -> None:
-        write_atomic(self.out / "grades.csv", csv_text(list(self.rows.values()), self.exercise.order))
+        rows = [row for name, row in self.older.items() if name not in self.rows] + list(self.rows.values())
+        write_atomic(self.out / "grades.csv", csv_text(rows, self.exercise.order))
         self._csv_written = time.monotonic()
 
 

@@ -45,7 +45,10 @@ and score (never a hidden input), readable on a phone; it needs --out.
 Submissions whose result is already there (same file content) are skipped,
 so an interrupted batch resumes with the same command; --force regrades all.
 Ctrl-C stops a batch at once (exit status 130): every worker is killed, and
-grades.csv lists exactly the results written. grades.csv has a student column:
+the results received stay written. grades.csv lists every result in
+DIR the grader wrote under this secret (a file graded later into the same DIR
+adds its line; this run's results replace older ones of the same submission;
+a planted or edited one is left out, with a note). It has a student column:
 nbgrader's <student> folder (submitted/<student>/<assignment>/...), else the
 file's name without its extension.
 
@@ -156,7 +159,8 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
                        help="with --out: regrade submissions that already have a result")
     grade.add_argument("--secret", type=Path, default=None, metavar="FILE",
                        help="the deployment's secret the hidden cases come from (default: $RNN_GRADER_SECRET_FILE, "
-                            "else ./grader-secret.key, else your own, created on first use; see init-secret)")
+                            "else your own in ~/.config/rnn-grader/, created on first use; never the current folder's; "
+                            "refused inside a PATH graded, or writable by others; see init-secret)")
     grade.add_argument("--seed", type=int, default=None, metavar="N",
                        help="draw the hidden cases from the fixed seed N instead of a secret (tests and "
                             "benchmarks only: anybody can compute these cases)")
@@ -388,7 +392,7 @@ def _make_batch(args, early):
         raise UsageError("feedback pages (--format html, --html) are written into a folder: add --out DIR")
     options = api.Options(timeout=args.timeout, memory=args.memory << 20, jobs=args.jobs,
                           sandbox=args.sandbox, seed=args.seed,
-                          secret=None if args.seed is not None else load_secret(args.secret))
+                          secret=None if args.seed is not None else load_secret(args.secret, graded=args.paths))
     try:
         batch = Batch(files, options, out=args.out, force=args.force,
                       forbidden=[str(Path(p).resolve()) for p in args.paths], early=early,
@@ -406,6 +410,8 @@ def _run_batch(args, batch) -> int:
     colour = sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
     progress = Progress(len(files) - len(batch.done), mode=args.progress if len(files) > 1 else "off",
                         every=args.progress_every)
+    if args.format == "text" and not args.exercise:
+        print(inferred_line(batch.exercise), file=sys.stderr)
     if batch.done:
         print(f"resuming: {len(batch.done)} of {len(files)} submissions already graded in {args.out} "
               f"(--force to regrade)", file=sys.stderr)
@@ -416,7 +422,7 @@ def _run_batch(args, batch) -> int:
     except KeyboardInterrupt:
         progress.close()
         graded = len(batch.rows)
-        where = (f"; their results are in {args.out}/ (grades.csv lists exactly them): run the same command "
+        where = (f"; their results are in {args.out}/ (grades.csv lists them): run the same command "
                  f"again to grade the other {len(files) - graded}" if args.out is not None else
                  "; nothing was written (add --out DIR to keep results across runs)")
         print(f"{args.prog}: interrupted: {graded} of {len(files)} submissions graded{where}", file=sys.stderr)
@@ -440,6 +446,11 @@ def _run_batch(args, batch) -> int:
         for path in html_pages.write_feedback_pages(args.out, results, batch.output_name):
             if args.format == "html":
                 print(text.terminal_safe(path))
+    if args.out is not None and batch.unlisted:
+        shown = ", ".join(batch.unlisted[:5]) + (f" and {len(batch.unlisted) - 5} more" if len(batch.unlisted) > 5 else "")
+        print(text.terminal_safe(f"note: {len(batch.unlisted)} .json file(s) in {args.out}/ not listed in grades.csv "
+                                 f"(not a result this grader wrote under this secret, of another exercise, or a "
+                                 f"copy): {shown}"), file=sys.stderr)
     if args.out is not None:
         print(f"results written to {args.out}/ (grades.csv and one .json per submission"
               + (", one .html feedback page per submission)" if pages else ")"), file=sys.stderr)
@@ -450,16 +461,34 @@ def _run_batch(args, batch) -> int:
     return 0
 
 
-def load_secret(path: Path | None, folder: Path | None = None, create_in_folder: bool = False) -> bytes:
-    """The deployment's secret (grader/secret.py says where it is looked for); a notice when made now."""
+def inferred_line(exercise) -> str:
+    """Which exercise the submissions are graded as, when no --exercise chose it (one line, terminal-safe)."""
+    from .render.text import terminal_safe
+
+    title = f" ({exercise.title})" if exercise.title else ""
+    return terminal_safe(f"graded as exercise {exercise.name}{title}, inferred from the function names; "
+                         f"--exercise NAME to choose")
+
+
+def load_secret(path: Path | None, folder: Path | None = None, create_in_folder: bool = False,
+                graded: list | tuple = ()) -> bytes:
+    """The deployment's secret (grader/secret.py says where it is looked for, and what is refused:
+    a file inside a graded PATH, writable by others or not the user's); a notice when made now."""
     from . import secret
+    from .render.text import terminal_safe
 
     try:
-        found = secret.find(path, folder, create_in_folder=create_in_folder)
+        found = secret.find(path, folder, create_in_folder=create_in_folder, graded=graded)
     except (secret.SecretError, OSError) as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(terminal_safe(str(exc))) from None
+    here = Path(secret.FILENAME)
+    if folder is None and path is None and not os.environ.get(secret.ENV) and here.is_file():
+        print(terminal_safe(f"note: ./{secret.FILENAME} was not used: a secret is never taken from the current "
+                            f"folder by itself (a student's upload could carry that name); the hidden cases come "
+                            f"from {found.path}. To grade with the course's secret, pass --secret FILE (a file "
+                            f"outside the folders you grade)"), file=sys.stderr)
     if found.created:
-        print("note: " + secret.created_notice(found), file=sys.stderr)
+        print("note: " + terminal_safe(secret.created_notice(found)), file=sys.stderr)
     return found.key
 
 
@@ -503,7 +532,8 @@ def run_sync(args) -> int:
         overrides = nbgrader_sync.parse_overrides(args.map, chosen_exercise(args, assignment=args.assignment))
         root = args.course_dir or Path.cwd()
         options = api.Options(timeout=args.timeout, jobs=args.jobs, sandbox=args.sandbox,
-                              secret=load_secret(args.secret, root, create_in_folder=True))
+                              secret=load_secret(args.secret, root, create_in_folder=True,
+                                                 graded=[Path(root) / "submitted"]))
         progress = Progress(0, mode="off")
         exercise = chosen_exercise(args, assignment=args.assignment)
         sync = nbgrader_sync.sync(args.assignment, root=root, students=args.student or None, options=options,
@@ -535,6 +565,7 @@ def run_bundle(args) -> int:
 
         try:
             key = secret.read(args.secret)
+            secret.trusted(args.secret)
         except secret.SecretError as exc:
             raise UsageError(str(exc)) from None
     exercise = chosen_exercise(args) if args.exercise or args.exercise_module else None

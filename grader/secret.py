@@ -10,10 +10,16 @@ The secret is 32 random bytes, stored as 64 hex digits in a file of mode 0600.
 Which one a command uses, first that applies:
   1. `--secret FILE` (Options.secret holds the bytes);
   2. the file named by the environment variable RNN_GRADER_SECRET_FILE;
-  3. `grader-secret.key` in the course folder (`nbgrader-sync`: --course-dir;
-     `grade`: the current folder);
+  3. for `nbgrader-sync`/`nbgrader-autograde` only: `grader-secret.key` in the
+     course folder (--course-dir, default the current folder), created there
+     when missing;
   4. this user's own secret, `$XDG_CONFIG_HOME/rnn-grader/secret.key`
      (default `~/.config/rnn-grader/secret.key`), created on first use.
+`grade` never takes a secret from the current folder (or any folder) by itself:
+run inside a folder of uploads, a student's file named `grader-secret.key`
+would choose the hidden cases. Whichever way it is found, a secret file is
+refused when it lies inside a PATH being graded, is writable by its group or
+by others, or is not owned by the current user (trusted()).
 `python -m grader init-secret [FILE]` creates one on purpose. A fixed integer
 seed (`--seed N`, Options.seed) replaces the secret for tests and benchmarks:
 its cases are public, anybody can compute them.
@@ -25,6 +31,8 @@ import hmac
 import json
 import os
 import secrets as _random
+import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,17 +101,54 @@ def read(path: Path) -> bytes:
     return key
 
 
-def find(explicit: Path | None = None, folder: Path | None = None, create_in_folder: bool = False) -> Found:
-    """The secret to use (see the module's docstring for the order)."""
+def trusted(path: Path, graded: Sequence[str | Path] = ()) -> None:
+    """Raise SecretError unless path may hold the deployment's secret: owned by the current
+    user, writable by nobody else, and not inside any of the graded paths (nor a link into one)."""
+    path = Path(path)
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise SecretError(f"secret file {path} cannot be read: {exc.strerror}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise SecretError(f"secret file {path} is not a regular file")
+    if st.st_uid != os.geteuid():
+        raise SecretError(f"secret file {path} is not yours (owner uid {st.st_uid}): someone else could have "
+                          f"chosen the hidden cases; use a secret you created (`python -m grader init-secret FILE`)")
+    if st.st_mode & 0o022:
+        raise SecretError(f"secret file {path} is writable by others (mode {stat.S_IMODE(st.st_mode):04o}): "
+                          f"anyone who can write it chooses the hidden cases; `chmod 600 {path}` if it is "
+                          f"still your own, else create a new one with `python -m grader init-secret FILE`")
+    places = {os.path.abspath(path), os.path.realpath(path)}
+    for g in graded:
+        for folder in {os.path.abspath(g), os.path.realpath(g)}:
+            for place in places:
+                if place == folder or Path(place).is_relative_to(folder):
+                    raise SecretError(f"secret file {path} lies inside {g}, which is being graded: a student's "
+                                      f"upload could be taken for the secret; keep the secret outside the "
+                                      f"submissions (the course folder, or ~/.config/rnn-grader/) and pass "
+                                      f"--secret FILE")
+
+
+def find(explicit: Path | None = None, folder: Path | None = None, create_in_folder: bool = False,
+         graded: Sequence[str | Path] = ()) -> Found:
+    """The secret to use (see the module's docstring for the order). `folder` is a course folder
+    given on purpose (nbgrader-sync's --course-dir): never the current folder by default."""
+    found = _find(explicit, folder, create_in_folder)
+    trusted(found.path, graded)
+    return found
+
+
+def _find(explicit: Path | None, folder: Path | None, create_in_folder: bool) -> Found:
     if explicit is not None:
         return Found(read(explicit), Path(explicit))
     if os.environ.get(ENV):
         return Found(read(Path(os.environ[ENV])), Path(os.environ[ENV]))
-    local = Path(folder if folder is not None else Path.cwd()) / FILENAME
-    if local.is_file():
-        return Found(read(local), local)
-    if create_in_folder:
-        return Found(create(local), local, created=True)
+    if folder is not None:
+        local = Path(folder) / FILENAME
+        if local.is_file():
+            return Found(read(local), local)
+        if create_in_folder:
+            return Found(create(local), local, created=True)
     mine = user_path()
     if mine.is_file():
         return Found(read(mine), mine)

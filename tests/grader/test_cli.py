@@ -474,3 +474,31 @@ def test_the_grader_runs_from_a_removed_folder(tmp_path):
                            sys.executable], env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+
+
+GRU_CORRECT = ROOT / "tests" / "exercises" / "gru" / "fixtures" / "correct.py"
+
+
+def test_text_output_says_which_exercise_was_inferred(tmp_path):
+    """`grade one.py` without --exercise: does the text output say, in one line on stderr, which exercise the
+    file was graded as (the GRU one for a GRU file, the RNN/LSTM one for an RNN/LSTM file), that it was
+    inferred, and how to choose; once for a batch; not at all when --exercise chose it; and is the line
+    terminal-safe?"""
+    proc = run("grade", GRU_CORRECT, "--seed", "1")
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("graded as ")]
+    assert lines == ["graded as exercise gru (GRU from first principles), inferred from the function names; "
+                     "--exercise NAME to choose"]
+    batch = run("grade", EXAMPLES, "--seed", "1", "--progress", "off")
+    assert batch.returncode == 0, batch.stderr
+    lines = [line for line in batch.stderr.splitlines() if line.startswith("graded as ")]
+    assert len(lines) == 1 and "exercise rnn_lstm " in lines[0] and "inferred" in lines[0]
+    chosen = run("grade", GRU_CORRECT, "--seed", "1", "--exercise", "gru")
+    assert chosen.returncode == 0 and "graded as " not in chosen.stderr
+
+    from grader.cli import inferred_line
+
+    class Odd:
+        name, title = "odd", "evil\x1b[2J\x07title"
+
+    assert "\x1b" not in inferred_line(Odd()) and "\x07" not in inferred_line(Odd())

@@ -287,3 +287,125 @@ def test_output_names_are_plain_distinct_and_stable():
         assert "\n" not in rel and not rel.startswith("/")
     with pytest.raises(ValueError):
         result_path(out, "../escape")
+
+
+# ---------------------------------------------------------------------------- no student file becomes the secret
+
+def no_secret_env(tmp_path) -> dict:
+    """The environment of an instructor with no RNN_GRADER_SECRET_FILE and a fresh per-user secret."""
+    env = {k: v for k, v in os.environ.items() if k != secret.ENV}
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def planted_class(tmp_path) -> tuple[Path, Path]:
+    """A folder of uploads where a student put a lookup table of the hidden answers drawn from a secret
+    of their own choosing, and that secret as `grader-secret.key`."""
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    planted = uploads / secret.FILENAME
+    key = secret.create(planted)  # 0600, ours: only where it lies gives it away
+    (uploads / "mallory.py").write_text(lookup_table_submission(key))
+    return uploads, planted
+
+
+def test_a_secret_in_the_current_folder_is_never_taken_by_itself(tmp_path):
+    """`grade .` run inside a folder of uploads holding a student's `grader-secret.key` and a lookup table
+    of that key's hidden answers: is the student's key ignored (the table scores nothing), and does the
+    instructor see a note saying which secret was used and how to choose one?"""
+    uploads, _ = planted_class(tmp_path)
+    proc = run("grade", ".", "--format", "json", cwd=uploads, env=no_secret_env(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    scores = {f["name"]: f["score"] for f in json.loads(proc.stdout)[0]["functions"]}
+    assert scores["rnn_cell_forward"] == 0
+    assert f"./{secret.FILENAME} was not used" in proc.stderr and "--secret FILE" in proc.stderr
+    assert str(tmp_path / "config" / "rnn-grader" / "secret.key") in proc.stderr
+
+
+def test_a_secret_inside_a_graded_path_is_refused(tmp_path):
+    """--secret FILE or $RNN_GRADER_SECRET_FILE naming a file inside a graded folder (directly, or through a
+    link from outside): refused, exit 2, with a message saying what to do; nothing is graded."""
+    uploads, planted = planted_class(tmp_path)
+    link = tmp_path / "course.key"
+    link.symlink_to(planted)
+    env = no_secret_env(tmp_path)
+    for args, extra in ((["--secret", planted], {}), (["--secret", link], {}), ([], {secret.ENV: str(planted)})):
+        proc = run("grade", uploads, "--format", "json", *args, env=dict(env, **extra))
+        assert proc.returncode == 2, proc.stderr
+        assert "which is being graded" in proc.stderr and "--secret FILE" in proc.stderr
+        assert "Traceback" not in proc.stderr and proc.stdout == ""
+    proc = run("grade", ".", "--secret", secret.FILENAME, cwd=uploads, env=env)
+    assert proc.returncode == 2 and "which is being graded" in proc.stderr
+
+
+def test_a_secret_others_can_write_or_not_ours_is_refused(tmp_path, monkeypatch):
+    """A secret file writable by its group or by others, or owned by another user: refused (exit 2 from the
+    CLI, SecretError in Python) with what to do; the same file at mode 0600 and ours is used."""
+    key = tmp_path / "keys" / "course.key"
+    value = secret.create(key)
+    for mode in (0o620, 0o602, 0o666):
+        os.chmod(key, mode)
+        proc = run("grade", CORRECT, "--secret", key, env=no_secret_env(tmp_path))
+        assert proc.returncode == 2 and "writable by others" in proc.stderr and "chmod 600" in proc.stderr
+        assert "Traceback" not in proc.stderr
+    os.chmod(key, 0o600)
+    assert secret.find(key).key == value
+    monkeypatch.setattr(secret.os, "geteuid", lambda: key.stat().st_uid + 1)
+    with pytest.raises(secret.SecretError, match="is not yours"):
+        secret.find(key)
+
+
+def csv_rows(out: Path) -> dict[str, dict]:
+    import csv
+
+    with open(out / "grades.csv", newline="") as f:
+        return {row["submission"]: row for row in csv.DictReader(f)}
+
+
+def test_a_late_file_graded_into_out_keeps_the_class_in_grades_csv(tmp_path):
+    """A class graded into out/, then one late file into the same out/: does grades.csv list the whole class
+    and the late file; does regrading one file of the class replace its line (one line, the new score); and
+    does a planted full-marks results.json (forged, or a genuine one copied under another name) stay out of
+    grades.csv, with a note naming it?"""
+    key = tmp_path / "secret.key"
+    assert run("init-secret", key).returncode == 0
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "stub.py").write_text(STUB)
+    (folder / "good.py").write_bytes(CORRECT.read_bytes())
+    out = tmp_path / "out"
+    grade_out([folder], out, key)
+    assert set(csv_rows(out)) == {"stub.py", "good.py"}
+
+    late = tmp_path / "late"
+    late.mkdir()
+    (late / "carol.py").write_text(STUB)
+    grade_out([late / "carol.py"], out, key)
+    rows = csv_rows(out)
+    assert set(rows) == {"stub.py", "good.py", "carol.py"}
+    assert float(rows["good.py"]["total"]) == 100 and float(rows["stub.py"]["total"]) == 0
+
+    (folder / "stub.py").write_bytes(CORRECT.read_bytes())  # fixed and regraded alone: its line replaced
+    grade_out([folder / "stub.py"], out, key)
+    rows = csv_rows(out)
+    assert set(rows) == {"stub.py", "good.py", "carol.py"} and float(rows["stub.py"]["total"]) == 100
+
+    genuine = json.loads((out / "carol.py.json").read_text())
+    forged = forged_result(genuine)
+    forged["extra_data"]["submission"] = "mallory.py"
+    (out / "mallory.py.json").write_text(json.dumps(forged))
+    copied = json.loads((out / "good.py.json").read_text())  # signed, but names good.py: listed once only
+    (out / "sub").mkdir()
+    (out / "sub" / "eve.py.json").write_text(json.dumps(copied))
+    (late / "dave.py").write_text(STUB)
+    _, proc = grade_out([late / "dave.py"], out, key)
+    rows = csv_rows(out)
+    assert set(rows) == {"stub.py", "good.py", "carol.py", "dave.py"}
+    assert "mallory.py.json" in proc.stderr and "sub/eve.py.json" in proc.stderr
+    assert "not listed in grades.csv" in proc.stderr
+
+    another = tmp_path / "another.key"
+    assert run("init-secret", another).returncode == 0
+    grade_out([late / "dave.py"], out, another)  # another deployment's results are not listed under this one
+    assert set(csv_rows(out)) == {"dave.py"}
