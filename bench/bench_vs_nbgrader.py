@@ -486,7 +486,8 @@ def _bench(args, work: Path, started, load_before: str) -> dict:
     # the block for the README
     print()
     print("---- figures (for README) ----")
-    print(f"`python bench/bench_vs_nbgrader.py --exercise {course.exercise.name} --n {args.n} --repeat {args.repeat} --jobs {args.jobs} "
+    print(f"`python bench/bench_vs_nbgrader.py --exercise {course.exercise.name} --n {args.n} "
+          f"--repeat {args.repeat} --jobs {args.jobs} "
           f"--sandbox {args.sandbox}`, {started:%Y-%m-%d}, {platform.machine()}, {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}, sandbox level {results['sandbox_level']} "
           f"({load_before} before, {load_after.removeprefix('load average ')} after):")
