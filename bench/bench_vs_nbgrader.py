@@ -1,18 +1,23 @@
 """Benchmark this project's grader against `nbgrader autograde` on the same batch, and check they agree.
 
-    python bench/bench_vs_nbgrader.py [--n 40] [--repeat 7] [--jobs 2] [--sandbox auto|none]
-                                      [--keep DIR] [--skip-nbgrader]
+    python bench/bench_vs_nbgrader.py [--exercise NAME] [--n 40] [--repeat 7] [--jobs 2]
+                                      [--sandbox auto|none] [--keep DIR] [--skip-nbgrader]
 
-Builds a temporary nbgrader course (bench/course.py): the source notebook with
-its hidden tests, a gradebook made by `nbgrader generate_assignment`, and N
-student notebooks in `submitted/<student>/rnn_lstm/` (every third one correct,
-the others single-mistake variants cycling through the mutant fixtures). Then:
+Builds a temporary nbgrader course (bench/course.py) for one exercise
+(`--exercise NAME`, default rnn_lstm; `--exercise gru` for the GRU): the
+source notebook solutions/<folder>/<notebook> with its hidden tests, a
+gradebook made by `nbgrader generate_assignment`, and N student notebooks in
+`submitted/<student>/<folder>/` (every third one correct, the others
+single-mistake variants cycling through the exercise's mutant fixtures). The
+graded functions, notebook, folder and points are the exercise's protocol
+object's (`grader.exercise.get(NAME)`). Then:
 
-- times `nbgrader autograde rnn_lstm` on the whole batch (one process, wall clock);
+- times `nbgrader autograde <folder>` on the whole batch (one process, wall clock);
 - times `python -m grader grade submitted --jobs J --format json --out OUT --force`
   on the same folder, and prints the ratio;
 - compares the verdicts: for every student and graded function, full marks or
-  not, nbgrader (gradebook, per graded test cell) against the grader (JSON);
+  not, nbgrader (gradebook, per graded test cell) against the grader (JSON),
+  and both graders' maximum per function against the exercise's points;
 - times a single `python -m grader grade FILE --format json`, process start to
   exit, R times (median), and nbgrader's time per notebook (total / N);
 - peak memory: of the grader's timed batch (max RSS of the largest process in
@@ -44,6 +49,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import course as course_mod  # noqa: E402  (bench/course.py, next to this script)
+from grader import exercise as exercises  # noqa: E402  (this checkout's: course.py puts it first on sys.path)
 
 ROOT = course_mod.ROOT
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -227,7 +233,7 @@ def nbgrader_verdicts(course: course_mod.Course) -> dict[str, dict[str, tuple[fl
         for s in course.students:
             out[s.name] = {}
             for grade_id, function in course.test_cells.items():
-                g = gb.find_grade(grade_id, course_mod.ASSIGNMENT, course_mod.ASSIGNMENT, s.name)
+                g = gb.find_grade(grade_id, course.notebook.removesuffix(".ipynb"), course.assignment, s.name)
                 out[s.name][function] = (float(g.score), float(g.max_score))
     return out
 
@@ -249,6 +255,7 @@ class Agreement:
     principled: list[str] = field(default_factory=list)
     nbgrader_vs_intended: list[str] = field(default_factory=list)
     grader_vs_intended: list[str] = field(default_factory=list)
+    points: list[str] = field(default_factory=list)  # a maximum that is not the exercise's points
 
 
 def compare(course: course_mod.Course, nb: dict | None, ours: dict) -> Agreement:
@@ -259,6 +266,10 @@ def compare(course: course_mod.Course, nb: dict | None, ours: dict) -> Agreement
             continue
         for function in course.test_cells.values():
             f = ours[s.name][function]
+            points = course.exercise.by_name[function].points
+            if f["max_score"] != points:
+                a.points.append(f"{s.name} {function}: grader out of {f['max_score']:g}, "
+                                f"the exercise gives {points:g}")
             our_full = f["score"] == f["max_score"]
             want = s.expected_full(function)
             if our_full != want:
@@ -267,6 +278,8 @@ def compare(course: course_mod.Course, nb: dict | None, ours: dict) -> Agreement
             if nb is None:
                 continue
             score, max_score = nb[s.name][function]
+            if max_score != points:
+                a.points.append(f"{s.name} {function}: nbgrader out of {max_score:g}, the exercise gives {points:g}")
             nb_full = score == max_score
             if nb_full != want:
                 a.nbgrader_vs_intended.append(f"{s.name} ({s.kind}) {function}: nbgrader "
@@ -296,6 +309,9 @@ def load() -> str:
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--exercise", default=exercises.default().name, metavar="NAME",
+                        help=f"the exercise benchmarked (default {exercises.default().name}; "
+                             f"one of {', '.join(exercises.names())})")
     parser.add_argument("--n", type=int, default=40, help="notebooks in the batch (default 40)")
     parser.add_argument("--repeat", type=int, default=7, help="runs of the single-submission latency (default 7)")
     parser.add_argument("--jobs", type=int, default=2, help="--jobs of the grader's batch (default 2)")
@@ -307,6 +323,8 @@ def parse_args(argv):
     parser.add_argument("--memory-factor", type=int, default=2,
                         help="also grade FACTOR*N plain notebooks to show memory does not grow (default 2; 0: skip)")
     args = parser.parse_args(argv)
+    if args.exercise not in exercises.names():
+        parser.error(f"--exercise {args.exercise}: no such exercise; choose one of {', '.join(exercises.names())}")
     if args.n < 1 or args.repeat < 1 or args.jobs < 1:
         parser.error("--n, --repeat and --jobs must be positive")
     return args
@@ -321,6 +339,9 @@ def main(argv=None) -> dict:
     if not args.skip_nbgrader:
         import nbgrader
         print(f"nbgrader {nbgrader.__version__}")
+    ex = exercises.get(args.exercise)
+    print(f"exercise: {ex.name} (solutions/{course_mod.assignment_of(ex)}/{ex.notebook}, "
+          f"{len(ex.graded_functions)} graded functions, {ex.total_points:g} points)")
     load_before = load()
     print(f"before: {load_before}")
     print(f"batch: {args.n} notebooks, grader --jobs {args.jobs} --sandbox {args.sandbox}, "
@@ -345,18 +366,19 @@ def main(argv=None) -> dict:
 
 def _bench(args, work: Path, started, load_before: str) -> dict:
     t0 = time.perf_counter()
-    course = course_mod.build_course(work / "course", args.n, use_nbgrader=not args.skip_nbgrader)
+    course = course_mod.build_course(work / "course", args.n, use_nbgrader=not args.skip_nbgrader,
+                                     exercise=args.exercise)
     kinds = [s.kind for s in course.students]
     print(f"built {len(course.students)} submissions in {time.perf_counter() - t0:.1f} s: "
           f"{kinds.count('correct')} correct, {len(kinds) - kinds.count('correct')} single-mistake "
           f"({len(set(kinds) - {'correct'})} distinct mutants) in {course.submitted}", flush=True)
     functions = list(course.test_cells.values())
-    results: dict = {"n": args.n, "jobs": args.jobs, "sandbox": args.sandbox}
+    results: dict = {"exercise": course.exercise.name, "n": args.n, "jobs": args.jobs, "sandbox": args.sandbox}
 
     # nbgrader autograde, the whole batch, one process
     nb_verdicts = None
     if not args.skip_nbgrader:
-        r = checked(run([sys.executable, "-m", "nbgrader", "autograde", course_mod.ASSIGNMENT],
+        r = checked(run([sys.executable, "-m", "nbgrader", "autograde", course.assignment],
                         cwd=course.root, env=course_mod.nbgrader_env()), "nbgrader autograde")
         nb_verdicts = nbgrader_verdicts(course)
         results.update(nbgrader_s=r.seconds, nbgrader_per_nb_s=r.seconds / args.n, nbgrader_maxrss_mib=r.maxrss_mib)
@@ -373,6 +395,9 @@ def _bench(args, work: Path, started, load_before: str) -> dict:
         names = sorted(x["submission"] for x in reports)
         raise SystemExit(f"the grader returned {len(reports)} results for {args.n} notebooks: {names[:10]} ...")
     ours = grader_verdicts(reports, functions)
+    graded_as = sorted({str(x.get("exercise")) for x in reports})
+    if graded_as != [course.exercise.name]:
+        raise SystemExit(f"the grader graded the batch as {graded_as}, not as {course.exercise.name}")
     levels = sorted({x.get("sandbox", "?") for x in reports})
     results.update(grader_s=r.seconds, grader_maxrss_mib=r.maxrss_mib, sandbox_level=",".join(levels))
     print(f"grader: {r.seconds:.2f} s for {args.n} notebooks = {args.n / r.seconds:.1f} submissions/s "
@@ -385,7 +410,10 @@ def _bench(args, work: Path, started, load_before: str) -> dict:
     # verdicts
     agreement = compare(course, nb_verdicts, ours)
     results.update(disagreements=len(agreement.disagreements), principled=len(agreement.principled),
-                   compared=agreement.compared)
+                   compared=agreement.compared, points_mismatches=len(agreement.points))
+    print(f"points: every maximum against the exercise's points per function: {len(agreement.points)} differences")
+    for line in agreement.points:
+        print(f"  POINTS {line}")
     if nb_verdicts is not None:
         print(f"verdicts: {agreement.compared} (student, function) pairs compared, full marks or not: "
               f"{len(agreement.disagreements)} disagreements, {len(agreement.principled)} principled differences")
@@ -448,6 +476,7 @@ def _bench(args, work: Path, started, load_before: str) -> dict:
         results["memory_growth"] = growth
         print(f"  batch peak memory not growing with submissions: x{growth:.2f} from {memory[0]['n']} to "
               f"{memory[1]['n']} notebooks, {verdict(growth < 1.25)}")
+    print(f"  maxima are the exercise's points: {len(agreement.points)} differences, {verdict(not agreement.points)}")
     if nb_verdicts is not None:
         print(f"  same full/zero verdicts as nbgrader: {len(agreement.disagreements)} disagreements, "
               f"{verdict(not agreement.disagreements)}")
@@ -457,7 +486,8 @@ def _bench(args, work: Path, started, load_before: str) -> dict:
     # the block for the README
     print()
     print("---- figures (for README) ----")
-    print(f"`python bench/bench_vs_nbgrader.py --n {args.n} --repeat {args.repeat} --jobs {args.jobs} "
+    print(f"`python bench/bench_vs_nbgrader.py --exercise {course.exercise.name} --n {args.n} "
+          f"--repeat {args.repeat} --jobs {args.jobs} "
           f"--sandbox {args.sandbox}`, {started:%Y-%m-%d}, {platform.machine()}, {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}, sandbox level {results['sandbox_level']} "
           f"({load_before} before, {load_after.removeprefix('load average ')} after):")
