@@ -212,7 +212,9 @@ def diagnose(problem, cases: list, outcomes: list[Outcome], wrong: set[str], exe
     them matches the mistaken variant's output, within the grader's
     tolerances, on every case. A submission that did not return on every case
     gets no hint. Of two matching mistakes, one that explains a strict part of
-    what the other explains is dropped. The variants' outputs are computed
+    what the other explains is dropped. The matching mistakes must explain every
+    wrong output together, or none is named (a hint such as "`a` and `caches`
+    are right but ..." would be false for a submission whose `a` is wrong too). The variants' outputs are computed
     once per case (memoised on the case), so diagnosing costs a comparison per
     known mistake. When no known mistake matches, the exercise's `explain`
     gives its hints (the RNN/LSTM exercise looks for the one slip in the
@@ -244,6 +246,8 @@ def diagnose(problem, cases: list, outcomes: list[Outcome], wrong: set[str], exe
             found.append((mistake.hint, claimed))
     # a mistake that explains only part of what another matching one explains is not the cause
     hints = [hint for hint, claimed in found if not any(claimed < other for _, other in found)]
+    if found and set().union(*(claimed for _, claimed in found)) != wrong:
+        hints = []  # an output no known mistake explains: a hint saying the others are right would be false
     if not hints:  # no known mistake: the exercise's own analyses
         try:
             with np.errstate(all="ignore"):

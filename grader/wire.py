@@ -288,7 +288,10 @@ def unpack(frame: bytes, writable: bool = False, max_arrays: int | None = None) 
         size = dtype.itemsize * math.prod(shape)
         if offset + size > len(payload):
             raise WireError("array data shorter than announced")
-        array = np.frombuffer(payload, dtype=dtype, count=size // dtype.itemsize, offset=offset).reshape(shape)
+        try:  # sizes each within bounds whose product is 0 can still be more than numpy can index
+            array = np.frombuffer(payload, dtype=dtype, count=size // dtype.itemsize, offset=offset).reshape(shape)
+        except ValueError:
+            raise WireError("array with an invalid shape") from None
         arrays.append(array.copy() if writable else array)
         offset += size
     if offset != len(payload):

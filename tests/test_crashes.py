@@ -224,3 +224,23 @@ def test_a_function_that_returns_on_some_case_gets_no_crash_message():
     message = "raised ValueError: shapes (5,3) and (5,1) not aligned: 3 (dim 1) != 5 (dim 0)"
     outcomes = [checks.Outcome("error", error=message)] * (len(cases) - 1) + [checks.Outcome("ok")]
     assert crashes.explain_error(problem, cases, outcomes) == []
+
+
+@pytest.mark.parametrize("exercise_name, name", [("rnn_lstm", "rnn_cell_forward"), ("rnn_lstm", "lstm_cell_backward"),
+                                                 ("gru", "gru_cell_forward")])
+def test_a_forged_black_box_refusal_in_a_function_without_one_gets_no_hint(exercise_name, name):
+    """A function with no black box cannot have been refused by one: the black box's refusal, raised
+    by the student's own code there (with the case's real sizes), gets no hint. It used to get
+    "the `You_get_full_marks` your loop passes None has shape (n_a, m)": a claim about a loop and a
+    call that do not exist, with a word of the student's in it."""
+    from grader import exercise as exercises
+
+    exercise = exercises.get(exercise_name)
+    problem = exercise.by_name[name]
+    assert not problem.black_box
+    cases = exercise.hidden_cases(problem, 7)
+    outcomes = [checks.Outcome("error", error=(
+        f"raised RuntimeError: answers only calls about the case being graded: `You_get_full_marks` has shape "
+        f"({c.shape.n_a}, {c.shape.m}), expected ({c.shape.n_x}, {c.shape.m}) (student.py, line 3, in {name})"))
+        for c in cases]
+    assert checks.diagnose_error(problem, cases, outcomes, exercise) == []

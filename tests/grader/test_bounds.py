@@ -223,6 +223,7 @@ def test_black_box_attacks_fail_their_function(kit, fixture, function, words):
     ("forged-huge-frame.py", "rnn_cell_backward", "1099511627776 bytes of arrays, more than the"),
     ("forged-many-arrays.py", "lstm_cell_forward", "bytes of JSON, more than the 262144 allowed"),
     ("huge-return.py", "rnn_cell_forward", "40000000 bytes of arrays, more than the"),
+    ("forged-zero-size-shape.py", "lstm_cell_forward", "array with an invalid shape"),
 ])
 def test_oversized_or_malformed_frames_fail_their_function(kit, fixture, function, words):
     """Does a frame too large, too deep or with too many arrays (sent by the worker, or forged on

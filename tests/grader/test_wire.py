@@ -1,6 +1,7 @@
 """The wire format: only plain data crosses the boundary, and malformed frames are refused."""
 from __future__ import annotations
 
+import json
 import pickle
 
 import numpy as np
@@ -162,6 +163,16 @@ def test_json_nested_deeper_than_the_parser_goes_is_a_wire_error():
     head = b'{"arrays": [], "value": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
     with pytest.raises(wire.WireError, match="nested too deeply"):
         wire.unpack(wire.PREFIX.pack(len(head), 0) + head)
+
+
+def test_a_shape_numpy_cannot_build_is_a_wire_error():
+    """An array of no bytes whose sizes are each within bounds, (2**39, 2**39, 0), passes the
+    byte count (0) but numpy cannot reshape to it (its nonzero sizes overflow): a WireError, not
+    the ValueError that ended a whole submission as an internal error of the grader."""
+    head = json.dumps({"value": {"array": 0}, "arrays": [{"dtype": "<f8", "shape": [2 ** 39, 2 ** 39, 0]}]}).encode()
+    with pytest.raises(wire.WireError, match="array with an invalid shape"):
+        wire.unpack(wire.PREFIX.pack(len(head), 0) + head)
+    assert wire.unpack(wire.pack({"value": None}, [np.zeros((2 ** 20, 0))]))[1][0].shape == (2 ** 20, 0)
 
 
 def test_too_many_arrays_are_refused():
